@@ -1,0 +1,142 @@
+"""Gradient checking by central differences: the one helper used by the
+tests and by the chapters alike.
+
+Two checks:
+
+- :func:`check_gradient` compares every entry (2 n evaluations for n entries),
+  for small arrays;
+- :func:`check_directional` compares one directional derivative along a
+  random unit direction u, :math:`\\langle \\nabla f, u \\rangle` against
+  :math:`(f(x + h u) - f(x - h u)) / 2h` (2 evaluations whatever the size),
+  for large arrays.
+
+Both use float64 and raise :class:`GradientCheckError` (an AssertionError)
+with the analytic and numeric figures when the relative error exceeds the
+tolerance. The chapter "Gradient checking" explains the choice of STEP and TOL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+#: central-difference step h: truncation error ~ h^2, round-off ~ eps / h
+STEP = 1e-5
+#: largest accepted relative error between backprop and finite differences (float64)
+TOL = 1e-7
+
+
+class GradientCheckError(AssertionError):
+    """Backprop and finite differences disagree beyond the tolerance."""
+
+
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = STEP) -> np.ndarray:
+    r"""Central-difference gradient of a scalar function, entry by entry.
+
+    .. math:: \frac{\partial f}{\partial x_i} \approx \frac{f(x + h e_i) - f(x - h e_i)}{2h}
+
+    Parameters
+    ----------
+    f : function of x returning a float. It may read x through a closure:
+        x is changed in place, one entry at a time, and restored.
+    x : float64 array of any shape.
+
+    Returns
+    -------
+    grad : array of x's shape.
+    """
+    if x.dtype != np.float64:
+        raise TypeError(f"gradient checks run in float64; got x of dtype {x.dtype}")
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        orig = x[idx]
+        x[idx] = orig + h
+        f_plus = f(x)
+        x[idx] = orig - h
+        f_minus = f(x)
+        x[idx] = orig
+        grad[idx] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def relative_error(analytic: np.ndarray | float, numeric: np.ndarray | float) -> float:
+    r"""Relative error :math:`\|a - n\| / \max(\|a\|, \|n\|)` (Frobenius norms; 0 if both are 0)."""
+    a, n = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
+    if a.shape != n.shape:
+        raise ValueError(f"analytic and numeric must have the same shape; got {a.shape} and {n.shape}")
+    scale = max(np.linalg.norm(a), np.linalg.norm(n))
+    return 0.0 if scale == 0.0 else float(np.linalg.norm(a - n) / scale)
+
+
+def _fail(name: str, err: float, tol: float, analytic, numeric) -> GradientCheckError:
+    with np.printoptions(precision=10, threshold=20):
+        return GradientCheckError(f"gradient check failed for {name}: relative error {err:.3e} > "
+                                  f"{tol:.0e}\nanalytic: {analytic}\nnumeric:  {numeric}")
+
+
+def check_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: np.ndarray,
+                   tol: float = TOL, h: float = STEP, name: str = "x") -> float:
+    """Compare ``analytic`` with the central-difference gradient of f at x, every entry.
+
+    Returns the relative error; raises GradientCheckError if it exceeds ``tol``.
+    """
+    numeric = numerical_gradient(f, x, h)
+    err = relative_error(analytic, numeric)
+    if not err <= tol:
+        raise _fail(name, err, tol, analytic, numeric)
+    return err
+
+
+def check_directional(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: np.ndarray,
+                      seed: int = 0, tol: float = TOL, h: float = STEP, name: str = "x") -> float:
+    r"""Compare :math:`\langle \text{analytic}, u \rangle` with
+    :math:`(f(x + hu) - f(x - hu)) / 2h` along one random unit direction u.
+
+    Returns the relative error; raises GradientCheckError if it exceeds ``tol``.
+    """
+    if x.dtype != np.float64:
+        raise TypeError(f"gradient checks run in float64; got x of dtype {x.dtype}")
+    u = np.random.default_rng(seed).standard_normal(x.shape)
+    u /= np.linalg.norm(u)
+    orig = x.copy()
+    x[...] = orig + h * u
+    f_plus = f(x)
+    x[...] = orig - h * u
+    f_minus = f(x)
+    x[...] = orig
+    numeric, a = (f_plus - f_minus) / (2 * h), float(np.sum(analytic * u))
+    err = relative_error(a, numeric)
+    if not err <= tol:
+        raise _fail(name, err, tol, a, numeric)
+    return err
+
+
+def check_mlp(net, X: np.ndarray, y: object, tol: float = TOL, directional: bool = False,
+              input_grad: bool = True, seed: int = 0) -> dict[str, float]:
+    """Check every gradient of ``net.loss_and_grads`` (and dL/dX) by central differences.
+
+    Parameters
+    ----------
+    net : an :class:`bpkit.MLP` in float64.
+    X : (D, N) inputs; y : labels (N,) or targets (C, N).
+    directional : use :func:`check_directional` (cheap, for large nets)
+        instead of the full entry-by-entry check.
+
+    Returns
+    -------
+    errors : relative error per parameter name (and "X"); raises
+    GradientCheckError on the first one above ``tol``.
+    """
+    X = np.array(X, dtype=np.float64)
+    _, grads = net.loss_and_grads(X, y, input_grad=input_grad)
+    targets = dict(net.params, **({"X": X} if input_grad else {}))
+    errors = {}
+    for k, arr in targets.items():
+        def f(_: np.ndarray) -> float:
+            return net.loss(X, y)
+        if directional:
+            errors[k] = check_directional(f, arr, grads[k], seed=seed, tol=tol, name=k)
+        else:
+            errors[k] = check_gradient(f, arr, grads[k], tol=tol, name=k)
+    return errors

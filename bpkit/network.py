@@ -1,0 +1,208 @@
+"""A multi-layer perceptron in matrix form, samples as columns.
+
+Layer l (1..L) computes Z_l = W_l A_{l-1} + b_l and A_l = g_l(Z_l), with
+A_0 = X (D, N). The backward pass walks the layers' caches in reverse:
+
+    dZ_L from the loss;  dA_{l-1} = W_l^T dZ_l;  dZ_{l-1} = g'(Z_{l-1}) * dA_{l-1}
+    dW_l = dZ_l A_{l-1}^T (+ L2 term);  db_l = dZ_l 1_N
+
+The chapter "Backprop for L layers" derives and proves these four equations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._validate import as_array, check_reduction, lookup
+from .activations import ACTIVATIONS
+from .data import one_hot
+from .init import INITIALISERS
+from .layers import dense_backward, dense_forward
+from .losses import LOSSES
+
+
+class MLP:
+    """A fully connected network with one loss.
+
+    Parameters
+    ----------
+    sizes : [D, H_1, ..., C], at least two entries. Layer l has
+        ``params[f"W{l}"]`` of shape (sizes[l], sizes[l-1]) and
+        ``params[f"b{l}"]`` of shape (sizes[l], 1).
+    hidden : activation of every hidden layer: "sigmoid", "tanh", "relu",
+        "identity" or "softmax".
+    output : activation of the last layer. "binary_cross_entropy" needs
+        "sigmoid" and "cross_entropy" needs "softmax" (both fused with the
+        loss and computed from the logits).
+    loss : "half_squared_error", "binary_cross_entropy" or "cross_entropy".
+    reduction : "mean" (divide the summed loss by N) or "sum".
+    l2 : lambda >= 0. Adds lambda/(2N) * sum of squared weights with "mean",
+        lambda/2 * sum with "sum"; biases are never regularised.
+    seed : seeds the initialiser's random generator.
+    init : "xavier", "he", "scaled_normal" or "constant".
+    dtype : floating dtype of parameters and computations (float64).
+
+    Examples
+    --------
+    >>> from bpkit import MLP
+    >>> from bpkit.data import blobs
+    >>> X, y = blobs(seed=0)                       # X (2, 150), y (150,)
+    >>> net = MLP([2, 8, 3], output="softmax", loss="cross_entropy", seed=0)
+    >>> loss, grads = net.loss_and_grads(X, y)
+    >>> grads["W1"].shape
+    (8, 2)
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        hidden: str = "sigmoid",
+        output: str = "identity",
+        loss: str = "half_squared_error",
+        reduction: str = "mean",
+        l2: float = 0.0,
+        seed: int | None = 0,
+        init: str = "xavier",
+        dtype: type = np.float64,
+    ) -> None:
+        sizes = list(sizes)
+        if len(sizes) < 2 or not all(isinstance(s, int | np.integer) and s >= 1 for s in sizes):
+            raise ValueError(f"sizes must be >= 2 positive integers [D, ..., C]; got {sizes}")
+        lookup(ACTIVATIONS, hidden, "hidden activation")
+        lookup(ACTIVATIONS, output, "output activation")
+        fused = lookup(LOSSES, loss, "loss")[2]
+        if fused is not None and output != fused:
+            raise ValueError(f"loss {loss!r} is computed from the logits and needs "
+                             f"output={fused!r}; got output={output!r}")
+        check_reduction(reduction)
+        if not np.isfinite(l2) or l2 < 0:
+            raise ValueError(f"l2 must be a finite number >= 0; got {l2}")
+        make = lookup(INITIALISERS, init, "initialiser")
+        rng = np.random.default_rng(seed)
+        self.sizes, self.hidden, self.output, self.loss_name = sizes, hidden, output, loss
+        self.reduction, self.l2, self.dtype = reduction, float(l2), dtype
+        self.params: dict[str, np.ndarray] = {}
+        for l in range(1, len(sizes)):
+            self.params[f"W{l}"] = make(sizes[l], sizes[l - 1], rng).astype(dtype)
+            self.params[f"b{l}"] = np.zeros((sizes[l], 1), dtype=dtype)
+
+    @property
+    def num_layers(self) -> int:
+        """L, the number of weight layers."""
+        return len(self.sizes) - 1
+
+    def __repr__(self) -> str:
+        return (f"MLP({self.sizes}, hidden={self.hidden!r}, output={self.output!r}, "
+                f"loss={self.loss_name!r}, reduction={self.reduction!r}, l2={self.l2})")
+
+    # -- input checks -------------------------------------------------------
+    def _check_X(self, X: object) -> np.ndarray:
+        X = as_array(X, "X", ndim=2, dtype=self.dtype)
+        if X.shape[0] != self.sizes[0]:
+            raise ValueError(f"X must have shape ({self.sizes[0]}, N) for sizes {self.sizes}; "
+                             f"got {X.shape}")
+        return X
+
+    def targets(self, y: object, n: int) -> np.ndarray:
+        """Targets as a (C, N) array: integer labels (N,) become one-hot for
+        cross-entropy; (N,) values are accepted as (1, N) when C = 1."""
+        C = self.sizes[-1]
+        y_arr = np.asarray(y)
+        if self.loss_name == "cross_entropy" and y_arr.ndim == 1:
+            if not np.issubdtype(y_arr.dtype, np.integer):
+                raise TypeError(f"class labels must be integers of shape ({n},); "
+                                f"got dtype {y_arr.dtype}")
+            if y_arr.shape != (n,):
+                raise ValueError(f"X has {n} samples, so labels must have shape ({n},); "
+                                 f"got {y_arr.shape}")
+            return one_hot(y_arr, C).astype(self.dtype)
+        Y = as_array(y_arr, "y", dtype=self.dtype)
+        if Y.ndim == 1 and C == 1:
+            Y = Y.reshape(1, -1)
+        if Y.shape != (C, n):
+            raise ValueError(f"y must have shape ({C}, {n}) to match the output and X's {n} "
+                             f"samples; got {Y.shape}")
+        if self.loss_name == "binary_cross_entropy" and (Y.min() < 0 or Y.max() > 1):
+            raise ValueError(f"binary cross-entropy targets must lie in [0, 1]; "
+                             f"got values from {Y.min()} to {Y.max()}")
+        return Y
+
+    # -- forward and backward -----------------------------------------------
+    def _forward(self, X: np.ndarray) -> tuple[np.ndarray, list]:
+        """Logits Z_L (C, N) and the caches of every layer."""
+        act_fwd = ACTIVATIONS[self.hidden][0]
+        A, caches = X, []
+        for l in range(1, self.num_layers + 1):
+            Z, dense_cache = dense_forward(A, self.params[f"W{l}"], self.params[f"b{l}"])
+            if l < self.num_layers:
+                A, act_cache = act_fwd(Z)
+            else:
+                act_cache = None
+            caches.append((dense_cache, act_cache))
+        return Z, caches
+
+    def forward(self, X: object) -> np.ndarray:
+        """The network's output A_L = g_out(Z_L), shape (C, N), for X (D, N)."""
+        Z, _ = self._forward(self._check_X(X))
+        return ACTIVATIONS[self.output][0](Z)[0]
+
+    def predict(self, X: object) -> np.ndarray:
+        """Class labels (N,): argmax over the output rows (threshold 0.5 if C = 1)."""
+        out = self.forward(X)
+        return (out[0] > 0.5).astype(int) if out.shape[0] == 1 else out.argmax(axis=0)
+
+    def _l2_penalty(self, n: int) -> tuple[float, float]:
+        """(penalty, factor) with penalty = factor/2 * sum ||W_l||^2 and factor = lambda/N or lambda."""
+        factor = self.l2 / n if self.reduction == "mean" else self.l2
+        if factor == 0.0:
+            return 0.0, 0.0
+        sq = sum(float(np.sum(W * W)) for k, W in self.params.items() if k.startswith("W"))
+        return 0.5 * factor * sq, factor
+
+    def loss(self, X: object, y: object) -> float:
+        """The scalar loss (with the L2 term) at the current parameters."""
+        return self.loss_and_grads(X, y)[0]
+
+    def loss_and_grads(
+        self, X: object, y: object, input_grad: bool = False
+    ) -> tuple[float, dict[str, np.ndarray]]:
+        """Loss and its gradient with respect to every parameter.
+
+        Parameters
+        ----------
+        X : (D, N) inputs.
+        y : integer labels (N,) for cross-entropy, or targets (C, N).
+        input_grad : also return ``grads["X"]`` = dL/dX, shape (D, N).
+
+        Returns
+        -------
+        loss : float
+        grads : dict with the keys of ``params`` (and "X"), each of its shape.
+        """
+        X = self._check_X(X)
+        Y = self.targets(y, X.shape[1])
+        loss_fwd, loss_bwd, fused = LOSSES[self.loss_name]
+        ZL, caches = self._forward(X)
+        if fused:
+            loss, loss_cache = loss_fwd(ZL, Y, self.reduction)
+            dZ = loss_bwd(1.0, loss_cache)
+        else:
+            out_fwd, out_bwd = ACTIVATIONS[self.output]
+            AL, out_cache = out_fwd(ZL)
+            loss, loss_cache = loss_fwd(AL, Y, self.reduction)
+            dZ = out_bwd(loss_bwd(1.0, loss_cache), out_cache)
+        penalty, factor = self._l2_penalty(X.shape[1])
+        grads: dict[str, np.ndarray] = {}
+        act_bwd = ACTIVATIONS[self.hidden][1]
+        for l in range(self.num_layers, 0, -1):
+            dense_cache, _ = caches[l - 1]
+            dA, dW, grads[f"b{l}"] = dense_backward(dZ, dense_cache)
+            grads[f"W{l}"] = dW + factor * self.params[f"W{l}"] if factor else dW
+            if l > 1:
+                dZ = act_bwd(dA, caches[l - 2][1])
+        grads = {k: grads[k] for k in self.params}
+        if input_grad:
+            grads["X"] = dA
+        return loss + penalty, grads
