@@ -31,7 +31,7 @@ def as_array(x: object, name: str, ndim: int | None = None, dtype=np.float64) ->
 
 def check_shape(arr: np.ndarray, shape: tuple, name: str) -> None:
     """Raise ValueError unless ``arr.shape == shape`` (None in ``shape`` matches any size)."""
-    if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
+    if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape, strict=True)):
         want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
         raise ValueError(f"{name} must have shape {want}; got {arr.shape}")
 

@@ -52,7 +52,7 @@ def spirals(n_per_class: int = 50, num_classes: int = 3, noise: float = 0.2, see
             ) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms, one per class: X (2, C n) in about [-1, 1]^2, y (C n,)."""
     rng = np.random.default_rng(seed)
-    r = np.tile(np.linspace(0.0, 1.0, n_per_class), num_classes)
+    r = np.tile(np.linspace(0.1, 1.0, n_per_class), num_classes)  # r > 0: no shared origin
     y = np.repeat(np.arange(num_classes), n_per_class)
     t = 4.0 * r + 2 * np.pi * y / num_classes + noise * rng.standard_normal(y.size)
     return np.stack([r * np.sin(t), r * np.cos(t)]), y

@@ -84,7 +84,10 @@ def cross_entropy_forward(
 
 
 def cross_entropy_backward(dloss: float, cache: tuple) -> np.ndarray:
-    r"""dL/dZ (C, N): :math:`s\,(P \odot \mathbf{1}\mathbf{1}^T Y - Y)`, i.e. :math:`s\,(P - Y)` for one-hot Y."""
+    r"""dL/dZ (C, N): :math:`s\,(P \odot \mathbf{1}\mathbf{1}^T Y - Y)`.
+
+    For one-hot Y (columns summing to 1) this is the familiar :math:`s\,(P - Y)`.
+    """
     logP, Y, s = cache
     return (dloss * s) * (np.exp(logP) * Y.sum(axis=0, keepdims=True) - Y)
 

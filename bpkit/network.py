@@ -76,6 +76,9 @@ class MLP:
         if fused is not None and output != fused:
             raise ValueError(f"loss {loss!r} is computed from the logits and needs "
                              f"output={fused!r}; got output={output!r}")
+        if output == "softmax" and sizes[-1] == 1:
+            raise ValueError("a softmax over 1 output is constant 1; use output='sigmoid' "
+                             "for one output unit, or at least 2 outputs")
         check_reduction(reduction)
         if not np.isfinite(l2) or l2 < 0:
             raise ValueError(f"l2 must be a finite number >= 0; got {l2}")

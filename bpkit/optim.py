@@ -73,13 +73,16 @@ def train(
     for epoch in range(1, epochs + 1):
         order = np.arange(n) if batch_size is None else rng.permutation(n)
         step = n if batch_size is None else batch_size
-        for i in range(0, n, step):
-            idx = order[i:i + step]
-            _, grads = net.loss_and_grads(X[:, idx], y_arr[..., idx])
-            opt.step(net.params, grads)
-        history.append(net.loss(X, y))
-        if not np.isfinite(history[-1]):
-            raise FloatingPointError(f"loss became {history[-1]} at epoch {epoch}; lower lr={lr}")
+        try:
+            with np.errstate(over="raise", invalid="raise"):  # divergence is an error
+                for i in range(0, n, step):
+                    idx = order[i:i + step]
+                    _, grads = net.loss_and_grads(X[:, idx], y_arr[..., idx])
+                    opt.step(net.params, grads)
+                history.append(net.loss(X, y))
+        except FloatingPointError as e:
+            raise FloatingPointError(f"training diverged at epoch {epoch} ({e}); "
+                                     f"lower the learning rate lr={lr}") from e
         slow = time.perf_counter() - start > 2.0
         if (progress or (progress is None and slow)) and (epoch % every == 0 or epoch == epochs):
             print(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {history[-1]:.6g}  "

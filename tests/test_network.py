@@ -1,0 +1,107 @@
+"""The MLP's gradients against central differences, every parameter and dL/dX."""
+
+import numpy as np
+import pytest
+
+from bpkit import MLP, check_mlp
+from bpkit.gradcheck import TOL
+
+
+def _data(loss, sizes, n, rng):
+    X = rng.standard_normal((sizes[0], n))
+    C = sizes[-1]
+    if loss == "cross_entropy":
+        return X, rng.integers(0, C, n)
+    return X, rng.uniform(size=(C, n))
+
+
+CASES = [
+    ("sigmoid", "identity", "half_squared_error"),
+    ("tanh", "sigmoid", "half_squared_error"),
+    ("relu", "identity", "half_squared_error"),
+    ("sigmoid", "sigmoid", "binary_cross_entropy"),
+    ("tanh", "softmax", "cross_entropy"),
+    ("identity", "softmax", "half_squared_error"),
+]
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3, 4])
+@pytest.mark.parametrize("l2", [0.0, 0.7])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@pytest.mark.parametrize("hidden,output,loss", CASES)
+def test_mlp_gradients(hidden, output, loss, reduction, l2, depth, rng):
+    sizes = [3, 5, 4, 6, 2][: depth] + [3]
+    net = MLP(sizes, hidden=hidden, output=output, loss=loss, reduction=reduction, l2=l2, seed=1)
+    X, y = _data(loss, sizes, 4, rng)
+    if hidden == "relu":  # move every pre-activation away from the kink
+        for k in net.params:
+            if k.startswith("b"):
+                net.params[k][...] = 0.3
+    errors = check_mlp(net, X, y)
+    assert set(errors) == {*net.params, "X"}
+    assert max(errors.values()) < TOL
+
+
+def test_gradient_shapes_and_keys():
+    net = MLP([4, 6, 3], output="softmax", loss="cross_entropy")
+    X = np.random.default_rng(0).standard_normal((4, 10))
+    loss, grads = net.loss_and_grads(X, np.arange(10) % 3, input_grad=True)
+    assert isinstance(loss, float)
+    assert list(grads) == ["W1", "b1", "W2", "b2", "X"]
+    assert net.params["W1"].shape == (6, 4) and net.params["b1"].shape == (6, 1)
+    for k, p in net.params.items():
+        assert grads[k].shape == p.shape and grads[k].dtype == np.float64
+    assert grads["X"].shape == X.shape
+
+
+def test_directional_check_on_a_large_net(rng):
+    net = MLP([64, 128, 10], output="softmax", loss="cross_entropy", seed=3)
+    X, y = rng.standard_normal((64, 256)), rng.integers(0, 10, 256)
+    errors = check_mlp(net, X, y, directional=True)
+    assert max(errors.values()) < TOL
+
+
+def test_integer_labels_equal_one_hot_targets(rng):
+    net = MLP([2, 4, 3], output="softmax", loss="cross_entropy")
+    X, y = rng.standard_normal((2, 5)), rng.integers(0, 3, 5)
+    Y = np.eye(3)[:, y]
+    l1, g1 = net.loss_and_grads(X, y)
+    l2, g2 = net.loss_and_grads(X, Y)
+    assert l1 == l2 and all(np.array_equal(g1[k], g2[k]) for k in g1)
+
+
+def test_l2_term_value_and_bias_untouched(rng):
+    X, Y = rng.standard_normal((2, 5)), rng.standard_normal((1, 5))
+    plain = MLP([2, 3, 1], seed=0)
+    reg = MLP([2, 3, 1], l2=2.0, seed=0)
+    sq = sum(np.sum(reg.params[k] ** 2) for k in ("W1", "W2"))
+    assert reg.loss(X, Y) == pytest.approx(plain.loss(X, Y) + 2.0 / (2 * 5) * sq, rel=1e-14)
+    _, gp = plain.loss_and_grads(X, Y)
+    _, gr = reg.loss_and_grads(X, Y)
+    np.testing.assert_array_equal(gp["b1"], gr["b1"])
+    np.testing.assert_allclose(gr["W1"] - gp["W1"], 2.0 / 5 * reg.params["W1"], rtol=1e-12)
+
+
+def test_forward_and_predict(rng):
+    net = MLP([2, 4, 3], output="softmax", loss="cross_entropy")
+    X = rng.standard_normal((2, 7))
+    P = net.forward(X)
+    assert P.shape == (3, 7)
+    np.testing.assert_allclose(P.sum(axis=0), 1.0, rtol=1e-14)
+    np.testing.assert_array_equal(net.predict(X), P.argmax(axis=0))
+    binary = MLP([2, 3, 1], output="sigmoid", loss="binary_cross_entropy")
+    assert set(np.unique(binary.predict(X))) <= {0, 1}
+
+
+def test_seed_makes_initialisation_repeatable():
+    a, b, c = MLP([3, 4, 2], seed=7), MLP([3, 4, 2], seed=7), MLP([3, 4, 2], seed=8)
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in a.params)
+    assert not np.array_equal(a.params["W1"], c.params["W1"])
+
+
+def test_mlp_stable_for_huge_logits():
+    net = MLP([1, 2], hidden="sigmoid", output="softmax", loss="cross_entropy", init="constant")
+    net.params["W1"][...] = [[1000.0], [-1000.0]]
+    loss, grads = net.loss_and_grads(np.array([[1.0, -1.0]]), np.array([1, 1]), input_grad=True)
+    assert loss == pytest.approx(1000.0)  # mean of 2000 and 0
+    assert all(np.isfinite(g).all() for g in grads.values())
