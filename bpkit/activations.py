@@ -20,7 +20,8 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     Computed from :math:`e^{-|z|}`, which never overflows.
     """
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    r = 1.0 / (1.0 + e)
+    return np.where(z >= 0, r, e * r)
 
 
 def softplus(z: np.ndarray) -> np.ndarray:

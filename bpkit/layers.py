@@ -37,8 +37,8 @@ def dense_forward(
 
 
 def dense_backward(
-    dZ: np.ndarray, cache: tuple[np.ndarray, np.ndarray]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    dZ: np.ndarray, cache: tuple[np.ndarray, np.ndarray], need_dX: bool = True
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     r"""Gradients of the loss through Z = W X + b.
 
     .. math::
@@ -48,10 +48,12 @@ def dense_backward(
     ----------
     dZ : (n_out, N) dL/dZ.
     cache : (X, W) from :func:`dense_forward`.
+    need_dX : False skips dX (returned as None), e.g. for the first layer.
 
     Returns
     -------
-    dX : (n_in, N), dW : (n_out, n_in), db : (n_out, 1)
+    dX : (n_in, N) or None, dW : (n_out, n_in), db : (n_out, 1)
     """
     X, W = cache
-    return W.T @ dZ, dZ @ X.T, dZ.sum(axis=1, keepdims=True)
+    dX = W.T @ dZ if need_dX else None
+    return dX, dZ @ X.T, dZ.sum(axis=1, keepdims=True)

@@ -201,7 +201,7 @@ class MLP:
         act_bwd = ACTIVATIONS[self.hidden][1]
         for l in range(self.num_layers, 0, -1):
             dense_cache, _ = caches[l - 1]
-            dA, dW, grads[f"b{l}"] = dense_backward(dZ, dense_cache)
+            dA, dW, grads[f"b{l}"] = dense_backward(dZ, dense_cache, need_dX=l > 1 or input_grad)
             grads[f"W{l}"] = dW + factor * self.params[f"W{l}"] if factor else dW
             if l > 1:
                 dZ = act_bwd(dA, caches[l - 2][1])

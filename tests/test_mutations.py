@@ -13,17 +13,17 @@ from bpkit.activations import ACTIVATIONS, sigmoid_forward, tanh_forward
 from bpkit.losses import LOSSES, cross_entropy_backward, cross_entropy_forward
 
 
-def _dense_no_transpose_dW(dZ, cache):
+def _dense_no_transpose_dW(dZ, cache, need_dX=True):
     X, W = cache
     return W.T @ dZ, dZ @ X, dZ.sum(axis=1, keepdims=True)        # X instead of X^T
 
 
-def _dense_no_transpose_dX(dZ, cache):
+def _dense_no_transpose_dX(dZ, cache, need_dX=True):
     X, W = cache
     return W @ dZ, dZ @ X.T, dZ.sum(axis=1, keepdims=True)        # W instead of W^T
 
 
-def _dense_mean_bias(dZ, cache):
+def _dense_mean_bias(dZ, cache, need_dX=True):
     X, W = cache
     return W.T @ dZ, dZ @ X.T, dZ.mean(axis=1, keepdims=True)     # mean instead of sum
 
