@@ -1,0 +1,109 @@
+"""Local Sphinx extension: the book's two editions and its optional launch buttons.
+
+- ``BOOK_EDITION=student`` in the environment (``make book-student``) turns on
+  sphinx-exercise's ``hide_solutions`` and, after the build, removes solution
+  directives from the downloadable sources in ``_sources`` (.ipynb, .md), which
+  Sphinx copies verbatim and would otherwise hand the solutions to students.
+- Every page carries ``<meta name="book-edition">`` so tests can tell the editions apart.
+- Each inline script is included once (see ``_page_context``).
+- Launch buttons (Binder, Colab) need ``repository: url:``; sphinx-book-theme
+  crashes on notebook pages when they are configured without it, so they are
+  dropped while the URL is unset.
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+
+EDITIONS = ("instructor", "student")
+_OPEN = re.compile(r"^\s*(?P<fence>`{3,}|~{3,}|:{3,})\s*\{(?P<name>solution(?:-start|-end)?)\}")
+
+
+def strip_solutions(lines, in_gate=False):
+    """Drop solution directives (fenced, and gated start..end) from Markdown lines.
+
+    Returns (kept_lines, in_gate) so a gated solution can span notebook cells.
+    """
+    kept, close = [], None
+    for line in lines:
+        if close is not None:  # inside a fenced solution directive
+            if close.match(line):
+                close = None
+            continue
+        m = _OPEN.match(line)
+        if m:
+            fence, name = m["fence"], m["name"]
+            close = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+            in_gate = {"solution-start": True, "solution-end": False}.get(name, in_gate)
+            continue
+        if not in_gate:
+            kept.append(line)
+    return kept, in_gate
+
+
+def _strip_file(path):
+    text = path.read_text(encoding="utf-8")
+    if "{solution" not in text:
+        return
+    if path.suffix == ".ipynb":
+        nb, cells, in_gate = json.loads(text), [], False
+        for cell in nb["cells"]:
+            src = cell["source"]
+            src = src.splitlines(keepends=True) if isinstance(src, str) else src
+            if cell["cell_type"] == "markdown":
+                was_in_gate = in_gate
+                src, in_gate = strip_solutions(src, in_gate)
+                if was_in_gate and in_gate and not src:
+                    continue
+            elif in_gate:
+                continue
+            cells.append({**cell, "source": src})
+        nb["cells"] = cells
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    else:
+        kept, _ = strip_solutions(text.splitlines(keepends=True))
+        path.write_text("".join(kept), encoding="utf-8")
+
+
+def _config_inited(app, config):
+    edition = os.environ.get("BOOK_EDITION", "instructor")
+    if edition not in EDITIONS:
+        raise ValueError(f"BOOK_EDITION must be one of {EDITIONS}, not {edition!r}")
+    config.book_edition = edition
+    if edition == "student":
+        config.hide_solutions = True
+    theme = config.html_theme_options
+    if not theme.get("repository_url"):
+        theme.pop("launch_buttons", None)
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    # sphinx-thebe adds its inline config script once per reading pass; the copy is
+    # a "const ... already declared" SyntaxError in every reader's console.
+    # The copies differ only in filename None vs "", so compare what gets rendered.
+    seen, scripts = set(), []
+    for js in context.get("script_files", []):
+        attrs = getattr(js, "attributes", {})
+        key = (getattr(js, "filename", js) or "", tuple(sorted(attrs.items())))
+        if key not in seen:
+            seen.add(key)
+            scripts.append(js)
+    context["script_files"] = scripts
+    meta = f'<meta name="book-edition" content="{app.config.book_edition}" />\n'
+    context["metatags"] = context.get("metatags", "") + meta
+
+
+def _build_finished(app, exc):
+    if exc is None and app.config.hide_solutions and app.builder.format == "html":
+        for path in Path(app.outdir, "_sources").rglob("*"):
+            if path.suffix in (".ipynb", ".md", ".txt"):
+                _strip_file(path)
+
+
+def setup(app):
+    app.add_config_value("book_edition", "instructor", "env")
+    app.connect("config-inited", _config_inited, priority=400)
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _build_finished)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
