@@ -1011,6 +1011,7 @@ def check_agreement(
     layout: Mapping[str, str | Callable[[dict[str, np.ndarray]], np.ndarray]] | None = None,
     activations: Mapping[Activation, Activation | str] | None = None,
     constants: Mapping[sp.Symbol, float] | None = None,
+    hold: Mapping[str, float | np.ndarray] | None = None,
     seed: int = 0,
     scale: float = 0.5,
     raise_on_failure: bool = True,
@@ -1051,6 +1052,9 @@ def check_agreement(
     activations : {g: concrete} replacing undefined activations for the numbers.
     constants : values of other symbols of the loss, e.g. ``{lam: 0.1}`` for a
         symbolic L2 weight (it must equal the model's ``l2``).
+    hold : {bpkit name: value} for model parameters that keep a fixed value
+        instead of a random one, e.g. ``{"b1": 0.0, "b2": 0.0}`` for a
+        document whose network has no biases.
     seed : seeds the parameters and, when omitted, X and y.
     raise_on_failure : raise :class:`AgreementError` if any figure is out of tolerance.
 
@@ -1079,6 +1083,11 @@ def check_agreement(
     model = copy.deepcopy(model)
     for k, arr in model.params.items():
         model.params[k] = scale * rng.standard_normal(arr.shape)
+    for k, value in (hold or {}).items():
+        if k not in model.params:
+            raise ValueError(f"hold names {k!r}, which is not a parameter of the model "
+                             f"{sorted(model.params)}")
+        model.params[k][...] = value
     if X is None:
         X = rng.standard_normal((model.sizes[0], inputs.cols))
     X = np.array(X, dtype=np.float64)

@@ -321,3 +321,19 @@ def test_declaration_errors():
 def test_docstring_examples():
     failures, tried = doctest.testmod(sym, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert tried > 20 and failures == 0
+
+
+def test_agreement_with_held_parameters_for_a_bias_free_document():
+    """A bias-free network (document 002) agrees with bpkit once bpkit's biases are held at 0."""
+    x, y = sym.vector("x", 2), sym.vector("y", 2)
+    W, U = sym.matrix("w", 3, 2), sym.matrix("u", 2, 3)
+    L = sym.half_squared_error(sym.sigmoid(U * sym.tanh(W * x)), y, reduction="sum")
+    net = MLP([2, 3, 2], hidden="tanh", output="sigmoid", reduction="sum")
+    params, layout = {"W": W, "U": U}, {"W": "W1", "U": "W2"}
+    report = sym.check_agreement(L, params, net, inputs=x, targets=y, layout=layout,
+                                 hold={"b1": 0.0, "b2": 0.0}, seed=4)
+    assert report.ok
+    with pytest.raises(sym.AgreementError):  # random biases: not the document's network
+        sym.check_agreement(L, params, net, inputs=x, targets=y, layout=layout, seed=4)
+    with pytest.raises(ValueError, match=r"hold names 'b3', which is not a parameter"):
+        sym.check_agreement(L, params, net, inputs=x, targets=y, layout=layout, hold={"b3": 0})
