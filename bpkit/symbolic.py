@@ -655,8 +655,9 @@ class FormulaError(AssertionError):
 
 def _evaluate(expr: Any, where: Mapping[Any, sp.Matrix]) -> Any:
     """Evaluate a matrix expression to an explicit Matrix, operation by operation."""
-    if isinstance(expr, sp.MatrixBase):
-        return sp.Matrix(expr)
+    if isinstance(expr, sp.MatrixBase):  # explicit: substitute the scalar symbols of where
+        return sp.Matrix(expr).xreplace({k: v for k, v in where.items()
+                                         if not isinstance(k, sp.MatrixSymbol)})
     if isinstance(expr, sp.MatrixSymbol):
         if expr not in where:
             raise ValueError(f"the formula contains the matrix symbol {expr} {tuple(expr.shape)}; "

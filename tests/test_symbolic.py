@@ -337,3 +337,14 @@ def test_agreement_with_held_parameters_for_a_bias_free_document():
         sym.check_agreement(L, params, net, inputs=x, targets=y, layout=layout, seed=4)
     with pytest.raises(ValueError, match=r"hold names 'b3', which is not a parameter"):
         sym.check_agreement(L, params, net, inputs=x, targets=y, layout=layout, hold={"b3": 0})
+
+
+def test_where_substitutes_scalar_symbols_in_an_explicit_formula():
+    """Per-weight formulas (document 002) name delta_k and h_j as scalars given in where."""
+    W, X, Y = sym.matrix("W", 2, 3), sym.matrix("X", 3, 1), sym.matrix("Y", 2, 1)
+    G = sym.gradient(sym.half_squared_error(W * X, Y, reduction="sum"), W)
+    d = [sp.Symbol(f"delta_{k}") for k in (1, 2)]
+    per_weight = sp.Matrix(2, 3, lambda k, i: d[k] * X[i])
+    where = dict(zip(d, W * X - Y, strict=True))
+    assert sym.check_formula(per_weight, G, where=where).holds
+    assert not sym.check_formula(per_weight, G, where={d[0]: 0, d[1]: 0}).holds
