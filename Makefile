@@ -18,12 +18,12 @@ $(STAMP): requirements.txt pyproject.toml
 # Instructor edition (solutions folded). Emptying the cache makes it run every notebook.
 book: $(STAMP)
 	rm -rf $(NBCACHE)
-	$(BIN)/jupyter-book build .
+	$(BIN)/jupyter-book build . --all
 	@echo "Open $(CURDIR)/_build/html/index.html in a browser."
 
 # Student edition: solutions removed; reuses the notebook outputs of the last `make book`.
 book-student: $(STAMP)
-	BOOK_EDITION=student $(BIN)/jupyter-book build . --path-output $(STUDENT) -W -n --keep-going
+	BOOK_EDITION=student $(BIN)/jupyter-book build . --all --path-output $(STUDENT) -W -n --keep-going
 	@echo "Open $(CURDIR)/$(STUDENT)/_build/html/index.html in a browser."
 
 test: lint pytest nbval book-strict book-student browser
@@ -39,7 +39,7 @@ nbval: $(STAMP)
 
 book-strict: $(STAMP)
 	rm -rf $(NBCACHE)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
 # Both editions in headless Chromium (Debian's chromium, chromium-driver); after the builds.
 browser: $(STAMP)

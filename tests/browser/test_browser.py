@@ -130,7 +130,7 @@ def test_mathjax_is_the_local_copy(edition):
     for page in PAGES:
         html = (out / f"{page}.html").read_text()
         if 'class="math' in html:
-            assert re.search(r'<script[^>]*src="(\.\./)*_static/mathjax/tex-chtml\.js"', html), page
+            assert re.search(r'<script[^>]*src="(\.\./)*_static/mathjax/tex-chtml\.js(\?[^"]*)?"', html), page
 
 
 def test_every_edition_says_what_it_is():
@@ -234,6 +234,7 @@ const ready = window.MathJax && MathJax.startup && MathJax.startup.promise;
               || d.querySelector("section").offsetParent === null,
       text: d.innerText})),
     edition: document.querySelector('meta[name="book-edition"]')?.content,
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
   });
 }, e => done({error: String(e)}));
 """
@@ -275,6 +276,7 @@ def check_page(driver, edition, base, page):
     raw = [t for t in RAW_TEX if t in state["text"]]
     assert not raw, f"raw TeX left in the visible text: {raw}"
     assert not state["broken"], f"images that did not load: {state['broken']}"
+    assert state["overflow"] <= 1, f"the page is {state['overflow']} px wider than the window"
     missing = [p for p in PAGES if page_url(base, p) not in state["nav"]]
     assert not missing, f"navigation lacks {missing}"
     if edition == "student":
