@@ -1,0 +1,71 @@
+"""House rules for the notebooks under book/, checked without running them.
+
+nbval runs them (make nbval); these tests check what running cannot: that
+the repository keeps them stripped, that they assert what they claim, that
+they define no library code, and that every chapter of a source document ends
+with a Summary and at least three exercises with solutions.
+"""
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(p for p in (ROOT / "book").glob("*.ipynb"))
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+CHAPTERS = [ROOT / f"{entry['file']}.ipynb" for part in TOC["parts"]
+            if part["caption"] == "The source documents" for entry in part["chapters"]]
+
+
+def cells(path, kind):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == kind], nb
+
+
+def test_there_are_notebooks_and_chapters():
+    assert len(NOTEBOOKS) >= 5 and len(CHAPTERS) >= 3
+    assert all(p in NOTEBOOKS for p in CHAPTERS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stripped_and_runnable(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, \
+                f"{path.name}: outputs are stored; strip them"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_asserts_and_defines_no_library_code(path):
+    code, _ = cells(path, "code")
+    trees = [ast.parse(src) for src in code]
+    nodes = [n for t in trees for n in ast.walk(t)]
+    assert any(isinstance(n, ast.Assert) for n in nodes), f"{path.name} asserts nothing"
+    defined = [n.name for n in nodes if isinstance(n, ast.FunctionDef | ast.ClassDef)]
+    assert not defined, f"{path.name} defines {defined}; library code belongs in bpkit"
+    imports = [n.module for n in nodes if isinstance(n, ast.ImportFrom)]
+    assert any(m and m.startswith("bpkit") for m in imports), f"{path.name} does not use bpkit"
+    source = "\n".join(code)
+    assert not re.search(r"default_rng\(\s*\)", source), f"{path.name}: unseeded generator"
+    assert not re.search(r"np\.random\.(seed|rand|randn|normal|uniform)\(", source), \
+        f"{path.name}: use a seeded np.random.default_rng(seed)"
+    assert "filterwarnings" not in source
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_ends_with_summary_and_exercises(path):
+    markdown, _ = cells(path, "markdown")
+    text = "\n".join(markdown)
+    assert re.search(r"source document:?\s+`\d{3}_[0-9a-f]{16}\.txt`", markdown[0], re.I), \
+        f"{path.name} must name its source document in its first cell"
+    assert "## Summary" in text and "## Exercises" in text
+    exercises = re.findall(r"^:::\{exercise\}\n:label: (ex-\S+)", text, re.M)
+    solutions = re.findall(r"^:::\{solution\} (ex-\S+)", text, re.M)
+    assert len(exercises) >= 3 and sorted(exercises) == sorted(solutions)
+    assert text.index("## Summary") < text.index("## Exercises")
