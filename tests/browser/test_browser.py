@@ -332,9 +332,11 @@ def test_solution_toggle_opens(driver, servers):
     pages = [p for p, _ in solution_texts("instructor")]
     if not pages:
         pytest.skip("the book has no solution yet")
-    driver.get(page_url(servers["instructor"], pages[0]))
+    open_page(driver, page_url(servers["instructor"], pages[0]))  # waits for MathJax's layout
     solution = driver.find_element("css selector", "div.solution")
     body = solution.find_element("css selector", "section")
     assert not body.is_displayed()
-    solution.find_element("css selector", ".admonition-title").click()
-    assert body.is_displayed()
+    button = solution.find_element("css selector", "button.toggle-button")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.click()
+    WebDriverWait(driver, 5).until(lambda d: body.is_displayed())
