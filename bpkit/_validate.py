@@ -16,7 +16,7 @@ def as_array(x: object, name: str, ndim: int | None = None, dtype=np.float64) ->
     of dimensions, an empty array, or NaN/inf entries.
     """
     arr = np.asarray(x)
-    if not (np.issubdtype(arr.dtype, np.number) and not np.issubdtype(arr.dtype, np.complexfloating)):
+    if arr.dtype.kind not in "iuf":  # signed, unsigned, floating
         raise TypeError(f"{name} must be a real numeric array; got dtype {arr.dtype}")
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D; got shape {arr.shape}")

@@ -17,11 +17,11 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
     .. math:: \sigma(z) = 1 / (1 + e^{-z})
 
-    Computed from :math:`e^{-|z|}`, which never overflows.
+    Computed as :math:`e^{\min(z, 0)} / (1 + e^{-|z|})`: 1 / (1 + e^{-z}) for
+    z >= 0 and e^{z} / (1 + e^{z}) for z < 0, with both exponentials <= 1, so
+    nothing overflows.
     """
-    e = np.exp(-np.abs(z))
-    r = 1.0 / (1.0 + e)
-    return np.where(z >= 0, r, e * r)
+    return np.exp(np.minimum(z, 0.0)) / (1.0 + np.exp(-np.abs(z)))
 
 
 def softplus(z: np.ndarray) -> np.ndarray:
