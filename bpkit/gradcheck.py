@@ -16,7 +16,7 @@ default: its error is ~1e-12, a hundred times below what the textbook
 two-point formula reaches in float64, so TOL = 1e-7 leaves a wide margin.
 Both need float64 and raise :class:`GradientCheckError` (an AssertionError)
 with the analytic and numeric figures when the relative error exceeds the
-tolerance. The chapter "Gradient checking" explains the choice of STEP and TOL.
+tolerance. The book page "How each chapter is verified" explains STEP and TOL.
 """
 
 from __future__ import annotations

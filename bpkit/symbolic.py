@@ -32,7 +32,7 @@ Layout: samples are columns (X is (D, N)); bpkit's weights are (n_out, n_in).
 A document with another layout maps its matrices to bpkit's through the
 ``layout`` argument of :func:`check_agreement`.
 
-The book page "Proof by machine: bpkit.symbolic" demonstrates every function.
+The book page "Proof by machine: bpkit.symbolic" demonstrates the main functions.
 
 Examples
 --------
