@@ -164,9 +164,28 @@ class MLP:
         sq = sum(float(np.sum(W * W)) for k, W in self.params.items() if k.startswith("W"))
         return 0.5 * factor * sq, factor
 
+    def _loss_forward(self, X: object, y: object) -> tuple[float, float, list, tuple]:
+        """Check the input, run the forward pass and the loss.
+
+        Returns the loss with its L2 term, the L2 factor (lambda/N or lambda),
+        the layers' caches and the caches of the loss and output activation.
+        """
+        X = self._check_X(X)
+        Y = self.targets(y, X.shape[1])
+        ZL, caches = self._forward(X)
+        loss_fwd, _, fused = LOSSES[self.loss_name]
+        out_cache = None
+        if fused:  # the loss takes the logits: sigmoid + BCE, softmax + cross-entropy
+            loss, loss_cache = loss_fwd(ZL, Y, self.reduction)
+        else:
+            AL, out_cache = ACTIVATIONS[self.output][0](ZL)
+            loss, loss_cache = loss_fwd(AL, Y, self.reduction)
+        penalty, factor = self._l2_penalty(X.shape[1])
+        return loss + penalty, factor, caches, (loss_cache, out_cache)
+
     def loss(self, X: object, y: object) -> float:
-        """The scalar loss (with the L2 term) at the current parameters."""
-        return self.loss_and_grads(X, y)[0]
+        """The scalar loss (with the L2 term) at the current parameters; forward pass only."""
+        return self._loss_forward(X, y)[0]
 
     def loss_and_grads(
         self, X: object, y: object, input_grad: bool = False
@@ -184,19 +203,11 @@ class MLP:
         loss : float
         grads : dict with the keys of ``params`` (and "X"), each of its shape.
         """
-        X = self._check_X(X)
-        Y = self.targets(y, X.shape[1])
-        loss_fwd, loss_bwd, fused = LOSSES[self.loss_name]
-        ZL, caches = self._forward(X)
-        if fused:
-            loss, loss_cache = loss_fwd(ZL, Y, self.reduction)
-            dZ = loss_bwd(1.0, loss_cache)
-        else:
-            out_fwd, out_bwd = ACTIVATIONS[self.output]
-            AL, out_cache = out_fwd(ZL)
-            loss, loss_cache = loss_fwd(AL, Y, self.reduction)
-            dZ = out_bwd(loss_bwd(1.0, loss_cache), out_cache)
-        penalty, factor = self._l2_penalty(X.shape[1])
+        loss, factor, caches, (loss_cache, out_cache) = self._loss_forward(X, y)
+        _, loss_bwd, fused = LOSSES[self.loss_name]
+        dZ = loss_bwd(1.0, loss_cache)
+        if not fused:
+            dZ = ACTIVATIONS[self.output][1](dZ, out_cache)
         grads: dict[str, np.ndarray] = {}
         act_bwd = ACTIVATIONS[self.hidden][1]
         for l in range(self.num_layers, 0, -1):
@@ -208,4 +219,4 @@ class MLP:
         grads = {k: grads[k] for k in self.params}
         if input_grad:
             grads["X"] = dA
-        return loss + penalty, grads
+        return loss, grads

@@ -46,7 +46,7 @@ def test_gradient_shapes_and_keys():
     net = MLP([4, 6, 3], output="softmax", loss="cross_entropy")
     X = np.random.default_rng(0).standard_normal((4, 10))
     loss, grads = net.loss_and_grads(X, np.arange(10) % 3, input_grad=True)
-    assert isinstance(loss, float)
+    assert isinstance(loss, float) and loss == net.loss(X, np.arange(10) % 3)
     assert list(grads) == ["W1", "b1", "W2", "b2", "X"]
     assert net.params["W1"].shape == (6, 4) and net.params["b1"].shape == (6, 1)
     for k, p in net.params.items():
