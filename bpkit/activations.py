@@ -17,11 +17,16 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
     .. math:: \sigma(z) = 1 / (1 + e^{-z})
 
-    Computed as :math:`e^{\min(z, 0)} / (1 + e^{-|z|})`: 1 / (1 + e^{-z}) for
-    z >= 0 and e^{z} / (1 + e^{z}) for z < 0, with both exponentials <= 1, so
-    nothing overflows.
+    Computed as :math:`1 / (1 + e^{-\max(z, -708)})`: :math:`e^{-z}` would
+    overflow only below z = -709.78, and the clip changes nothing but values
+    of :math:`\sigma` below :math:`e^{-708} \approx 3 \cdot 10^{-308}`, the
+    edge of float64. One exponential, no temporary beyond the result.
     """
-    return np.exp(np.minimum(z, 0.0)) / (1.0 + np.exp(-np.abs(z)))
+    t = np.negative(z)
+    np.minimum(t, 708.0, out=t)
+    np.exp(t, out=t)
+    t += 1.0
+    return np.divide(1.0, t, out=t)
 
 
 def softplus(z: np.ndarray) -> np.ndarray:

@@ -1,8 +1,9 @@
 """Losses as forward/backward pairs, each with an explicit reduction.
 
 ``*_forward(pred, Y, reduction)`` returns ``(loss, cache)``;
-``*_backward(dloss, cache)`` returns dL/dpred with pred's shape. Targets Y are
-(C, N), one column per sample. ``reduction="sum"`` adds the per-sample
+``*_backward(dloss, cache)`` returns dL/dpred with pred's shape; ``dloss`` is
+the upstream factor dJ/dL (1 when L is the objective). Targets Y are (C, N),
+one column per sample (cross-entropy also takes integer labels (N,)). ``reduction="sum"`` adds the per-sample
 losses; ``reduction="mean"`` divides that sum by N, the number of samples
 (columns), not by the number of entries.
 
@@ -18,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ._validate import check_reduction
-from .activations import log_softmax, sigmoid, softplus
+from .activations import sigmoid, softplus
 
 
 def _scale(reduction: str, n: int) -> float:
@@ -74,22 +75,39 @@ def cross_entropy_forward(
 
     .. math:: L = -s \sum_{c,n} Y_{cn} \log P_{cn}, \qquad P = \operatorname{softmax}(Z)
 
-    Z, Y : (C, N); a one-hot column of Y encodes an integer label
-    (:func:`bpkit.data.one_hot`). log P is computed as log-softmax, finite for
-    any finite Z.
+    Z : (C, N) logits. Y : (C, N) target distributions, or integer labels
+    (N,) standing for the one-hot columns :math:`Y_{cn} = [c = y_n]` (then
+    :math:`L = -s \sum_n \log P_{y_n n}`, without building Y). With
+    :math:`\hat Z = Z - \max_c Z`, :math:`\log P = \hat Z - \log \sum_c
+    e^{\hat Z}`, finite for any finite Z; P is kept for the backward pass.
     """
     s = _scale(reduction, Z.shape[1])
-    logP = log_softmax(Z)
-    return -s * float(np.sum(Y * logP)), (logP, Y, s)
+    Z_hat = Z - Z.max(axis=0, keepdims=True)
+    P = np.exp(Z_hat)
+    total = P.sum(axis=0, keepdims=True)
+    log_total = np.log(total)
+    if Y.ndim == 1:
+        loss = -s * float(np.sum(Z_hat[Y, np.arange(Y.size)] - log_total[0]))
+    else:
+        loss = -s * float(np.sum(Y * (Z_hat - log_total)))
+    P /= total                                              # P = softmax(Z)
+    return loss, (P, Y, s)
 
 
 def cross_entropy_backward(dloss: float, cache: tuple) -> np.ndarray:
     r"""dL/dZ (C, N): :math:`s\,(P \odot \mathbf{1}\mathbf{1}^T Y - Y)`.
 
-    For one-hot Y (columns summing to 1) this is the familiar :math:`s\,(P - Y)`.
+    For one-hot Y (columns summing to 1) this is the familiar :math:`s\,(P - Y)`;
+    for integer labels it is computed as P with 1 subtracted at :math:`(y_n, n)`.
     """
-    logP, Y, s = cache
-    return (dloss * s) * (np.exp(logP) * Y.sum(axis=0, keepdims=True) - Y)
+    P, Y, s = cache
+    if Y.ndim == 1:
+        dZ = P.copy()
+        dZ[Y, np.arange(Y.size)] -= 1.0
+    else:
+        dZ = P * Y.sum(axis=0, keepdims=True) - Y
+    dZ *= dloss * s
+    return dZ
 
 
 LossForward = Callable[[np.ndarray, np.ndarray, str], tuple[float, tuple]]
