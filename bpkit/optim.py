@@ -50,14 +50,20 @@ def train(
     X : (D, N) inputs; y : labels (N,) or targets (C, N).
     epochs : passes over the data.
     lr : SGD learning rate.
-    batch_size : samples per step; None means the full batch (one step per epoch).
+    batch_size : samples per step; None (or N) means the full batch, one step
+        per epoch in the data's order. Otherwise the samples are shuffled
+        every epoch and each step takes the gradient of the minibatch's
+        unbiased estimate of the objective (``n_train=N`` in
+        :meth:`bpkit.MLP.loss_and_grads`: the L2 term stays that of the N
+        samples, not of the batch).
     seed : seeds the shuffling of minibatches.
     progress : print a progress line about ten times during training. None
         (default) prints only if the run takes longer than two seconds.
 
     Returns
     -------
-    history : list of ``epochs`` floats, the full-data loss after each epoch.
+    history : list of ``epochs`` floats, the objective on all N samples after
+        each epoch (``net.loss(X, y)``), the one the steps estimate.
     """
     X = as_array(X, "X", ndim=2)
     n = X.shape[1]
@@ -70,16 +76,20 @@ def train(
     y_arr = np.asarray(y)
     history: list[float] = []
     start, every = time.perf_counter(), max(1, epochs // 10)
+    full = batch_size is None or batch_size == n
     for epoch in range(1, epochs + 1):
-        order = np.arange(n) if batch_size is None else rng.permutation(n)
-        step = n if batch_size is None else batch_size
         try:
             with np.errstate(over="raise", invalid="raise"):  # divergence is an error
-                for i in range(0, n, step):
-                    idx = order[i:i + step]
-                    _, grads = net.loss_and_grads(X[:, idx], y_arr[..., idx])
+                if full:
+                    _, grads = net.loss_and_grads(X, y_arr)
                     opt.step(net.params, grads)
-                history.append(net.loss(X, y))
+                else:
+                    order = rng.permutation(n)
+                    for i in range(0, n, batch_size):
+                        idx = order[i:i + batch_size]
+                        _, grads = net.loss_and_grads(X[:, idx], y_arr[..., idx], n_train=n)
+                        opt.step(net.params, grads)
+                history.append(net.loss(X, y_arr))
         except FloatingPointError as e:
             raise FloatingPointError(f"training diverged at epoch {epoch} ({e}); "
                                      f"lower the learning rate lr={lr}") from e
