@@ -86,10 +86,16 @@ def _require_float64(x: np.ndarray) -> None:
 
 
 def relative_error(analytic: np.ndarray | float, numeric: np.ndarray | float) -> float:
-    r"""Relative error :math:`\|a - n\| / \max(\|a\|, \|n\|)` (Frobenius norms; 0 if both are 0)."""
+    r"""Relative error :math:`\|a - n\| / \max(\|a\|, \|n\|)` (Frobenius norms; 0 if both are 0).
+
+    NaN when either side has a NaN or an infinite entry: there is no agreement to
+    measure, and every check compares with ``err <= tol``, which NaN fails.
+    """
     a, n = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
     if a.shape != n.shape:
         raise ValueError(f"analytic and numeric must have the same shape; got {a.shape} and {n.shape}")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(n))):
+        return float("nan")
     scale = max(np.linalg.norm(a), np.linalg.norm(n))
     return 0.0 if scale == 0.0 else float(np.linalg.norm(a - n) / scale)
 
