@@ -18,6 +18,7 @@ from bpkit.activations import ACTIVATIONS
 from bpkit.data import blobs
 from bpkit.init import INITIALISERS
 from bpkit.losses import LOSSES
+from bpkit.symbolic import proofs
 from bpkit.symbolic.general import _general
 
 SCALES = [1e-6, 1e-3, 1.0, 1e3, 1e6]
@@ -36,6 +37,9 @@ def make_f(scale):
 def test_the_stated_constants_are_what_the_book_says():
     assert gradcheck.TOL == 1e-7 and gradcheck.STEP == 1e-3 and gradcheck.STEP_ORDER2 == 1e-5
     assert sym.RTOL == 1e-9
+    # check_formula's numeric screen: above 1e-8 a difference is a counterexample without
+    # simplification; a weaker screen sends wrong formulas to sympy.simplify, which can take minutes
+    assert proofs._NONZERO == 1e-8
 
 
 # -- relative_error, check_gradient, check_directional --------------------------------
