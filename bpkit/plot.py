@@ -1,4 +1,4 @@
-"""Figures for the chapters: network diagrams, loss curves, decision regions.
+"""Figures for the chapters: network diagrams, computation graphs, loss curves, decision regions.
 
 Every function draws on a Matplotlib Axes (a new one if ``ax`` is None) and
 returns it, so a chapter can combine them and add its own labels.
