@@ -6,6 +6,9 @@
   Sphinx copies verbatim and would otherwise hand the solutions to students.
 - Every page carries ``<meta name="book-edition">`` so tests can tell the editions apart.
 - Each inline script is included once (see ``_page_context``).
+- In the PDF (LaTeX builder) the source of code cells folded on the page (``hide-input``,
+  ``hide-cell``) is left out: paper cannot unfold it, and the page reads as the derivation
+  without it. The downloaded notebooks keep every cell.
 - Launch buttons (Binder, Colab) need ``repository: url:``; sphinx-book-theme
   crashes on notebook pages when they are configured without it, so they are
   dropped while the URL is unset.
@@ -15,6 +18,8 @@ import json
 import os
 import re
 from pathlib import Path
+
+from docutils import nodes
 
 EDITIONS = ("instructor", "student")
 _OPEN = re.compile(r"^\s*(?P<fence>`{3,}|~{3,}|:{3,})\s*\{(?P<name>solution(?:-start|-end)?)\}")
@@ -94,6 +99,16 @@ def _page_context(app, pagename, templatename, context, doctree):
     context["metatags"] = context.get("metatags", "") + meta
 
 
+def _drop_folded_code(app, doctree, docname):
+    if app.builder.format != "latex":
+        return
+    for cell in list(doctree.findall(nodes.container)):
+        if cell.get("hide_mode") in ("input", "input+output", "all"):
+            for child in list(cell.children):
+                if child.get("nb_element") == "cell_code_source":
+                    cell.remove(child)
+
+
 def _build_finished(app, exc):
     if exc is None and app.config.hide_solutions and app.builder.format == "html":
         for path in Path(app.outdir, "_sources").rglob("*"):
@@ -105,5 +120,6 @@ def setup(app):
     app.add_config_value("book_edition", "instructor", "env")
     app.connect("config-inited", _config_inited, priority=400)
     app.connect("html-page-context", _page_context)
+    app.connect("doctree-resolved", _drop_folded_code)
     app.connect("build-finished", _build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
