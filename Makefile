@@ -46,8 +46,9 @@ pdf: $(STAMP)
 	@echo "PDFs: $(CURDIR)/_build/latex/book.pdf (instructor), $(CURDIR)/$(STUDENT)/_build/latex/book.pdf (student)"
 
 # A new chapter from book/_templates/chapter.ipynb, added to _toc.yml: make chapter NAME=my_lecture
+# (PART="caption" for another part of _toc.yml than "The source documents").
 chapter: $(STAMP)
-	$(BIN)/python tools/new_chapter.py $(NAME)
+	$(BIN)/python tools/new_chapter.py $(NAME) $(if $(PART),--part "$(PART)")
 
 # Writes the first code cell (installs bpkit where missing) into every notebook; after changing
 # repository.url in _config.yml or book/_templates/install_cell.py.
