@@ -100,6 +100,9 @@ def test_installs_from_the_repository_where_missing_and_is_a_no_op_elsewhere(tmp
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@localhost", "-c", "commit.gpgsign=false"]
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "course"]):
         subprocess.run([*git, *args], cwd=repo, check=True, timeout=60)
+    subprocess.run(["git", "clone", "-q", repo.as_uri(), str(tmp_path / "clone")], check=True,
+                   timeout=60)                              # book/adapting.md, step 1
+    assert (tmp_path / "clone/book/_templates/chapter.ipynb").exists()
     write_config(tmp_path / "config", f"  url: {repo.as_uri()}\n  branch: main\n")
     source = install_cell.cell_source(tmp_path / "config")
     venv = tmp_path / "venv"

@@ -100,11 +100,22 @@ def test_make_chapter_builds_and_passes_the_house_rules(tmp_path):
                  test_notebooks.test_chapter_ends_with_summary_and_exercises):
         rule(chapter)
     assert test_notebooks.install_cell_is_first(chapter, project)
-    run([".venv/bin/python", "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q",
+    # book/adapting.md, step 3: rename the notation, then run the chapter under nbval
+    text = chapter.read_text()
+    chapter.write_text(text.replace("W_O", "V").replace("b_O", "c"))
+    run([".venv/bin/python", "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider",
          "book/my_lecture.ipynb", "-o", "filterwarnings=default"], project)
+    # step 2: a new repository.url, written into every notebook by `make install-cell`
+    config = project / "_config.yml"
+    config.write_text(config.read_text().replace('url: ""', "url: https://github.com/someone/course"))
+    run([*make, "install-cell"], project)
+    assert all(test_notebooks.install_cell_is_first(p, project)
+               for p in (project / "book").rglob("*.ipynb"))
+    assert "git+https://github.com/someone/course@main" in chapter.read_text()
     run([*make, "book-strict"], project)      # instructor edition, strict, executes the chapter
     run([*make, "book-student"], project)     # student edition, strict, from the cache
     instructor = (project / "_build/html/book/my_lecture.html").read_text()
+    assert "\\widehat{H}^{T}" in instructor and "\\delta_{O}" in instructor and "W_O" not in instructor
     student = (project / "_build/student/_build/html/book/my_lecture.html").read_text()
     assert instructor.count('<div class="exercise') == student.count('<div class="exercise') == 4
     assert instructor.count('<div class="solution') == 4

@@ -5,6 +5,8 @@
   directives from the downloadable sources in ``_sources`` (.ipynb, .md), which
   Sphinx copies verbatim and would otherwise hand the solutions to students.
 - Every page carries ``<meta name="book-edition">`` so tests can tell the editions apart.
+- The edition is also a Sphinx tag, so a page can say something to one edition only with
+  ``{only} instructor`` (or ``student``); the student edition's sources lose those blocks too.
 - Each inline script is included once (see ``_page_context``).
 - In the PDF (LaTeX builder) the source of code cells folded on the page (``hide-input``,
   ``hide-cell``) is left out: paper cannot unfold it, and the page reads as the derivation
@@ -23,10 +25,12 @@ from docutils import nodes
 
 EDITIONS = ("instructor", "student")
 _OPEN = re.compile(r"^\s*(?P<fence>`{3,}|~{3,}|:{3,})\s*\{(?P<name>solution(?:-start|-end)?)\}")
+_ONLY_INSTRUCTOR = re.compile(r"^\s*(?P<fence>`{3,}|~{3,}|:{3,})\s*\{only\}\s+instructor\s*$")
 
 
 def strip_solutions(lines, in_gate=False):
-    """Drop solution directives (fenced, and gated start..end) from Markdown lines.
+    """Drop solution directives (fenced, and gated start..end) and ``{only} instructor``
+    blocks from Markdown lines.
 
     Returns (kept_lines, in_gate) so a gated solution can span notebook cells.
     """
@@ -36,9 +40,9 @@ def strip_solutions(lines, in_gate=False):
             if close.match(line):
                 close = None
             continue
-        m = _OPEN.match(line)
+        m = _OPEN.match(line) or _ONLY_INSTRUCTOR.match(line)
         if m:
-            fence, name = m["fence"], m["name"]
+            fence, name = m["fence"], m.groupdict().get("name")
             close = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
             in_gate = {"solution-start": True, "solution-end": False}.get(name, in_gate)
             continue
@@ -49,7 +53,7 @@ def strip_solutions(lines, in_gate=False):
 
 def _strip_file(path):
     text = path.read_text(encoding="utf-8")
-    if "{solution" not in text:
+    if "{solution" not in text and "{only}" not in text:
         return
     if path.suffix == ".ipynb":
         nb, cells, in_gate = json.loads(text), [], False
@@ -76,6 +80,7 @@ def _config_inited(app, config):
     if edition not in EDITIONS:
         raise ValueError(f"BOOK_EDITION must be one of {EDITIONS}, not {edition!r}")
     config.book_edition = edition
+    app.tags.add(edition)
     if edition == "student":
         config.hide_solutions = True
     theme = config.html_theme_options
