@@ -40,8 +40,8 @@ def shown_commands():
     for doc in DOCS:
         text = (ROOT / doc).read_text(encoding="utf-8")
         for block in re.findall(r"^[ \t]*```bash\n(.*?)^[ \t]*```", text, re.M | re.S):
-            for line in block.splitlines():
-                command = re.sub(r"\s+#.*$", "", line).strip()
+            for line in block.replace("\\\n", " ").splitlines():  # join continued lines
+                command = " ".join(re.sub(r"\s+#.*$", "", line).split())
                 if command:
                     out.append((doc, command))
     return out

@@ -27,6 +27,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path("book/_templates/install_cell.py")
 TAGS = ["hide-input", "install-bpkit"]  # folded on the page; the second tag finds the cell
+# The label of the folded cell on the page (myst-nb's cell-level settings).
+PROMPTS = {"code_prompt_show": "Show the cell that installs bpkit where it is missing",
+           "code_prompt_hide": "Hide the cell that installs bpkit"}
+METADATA = {"mystnb": PROMPTS, "tags": TAGS}
 NO_URL = "<set repository.url in _config.yml>"
 
 
@@ -72,7 +76,7 @@ def sync(path: Path, source: str) -> bool:
     cells = [c for c in nb["cells"] if c is not install_cell(nb)]
     first_code = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), len(cells))
     new = {"cell_type": "code", "execution_count": None, "id": "install-bpkit",
-           "metadata": {"tags": list(TAGS)}, "outputs": [],
+           "metadata": json.loads(json.dumps(METADATA)), "outputs": [],
            "source": source.splitlines(keepends=True)}
     if (nb["nbformat"], nb["nbformat_minor"]) < (4, 5):  # cell ids came with nbformat 4.5
         del new["id"]
@@ -89,7 +93,7 @@ def is_current(path: Path, source: str) -> bool:
     nb = json.loads(path.read_text(encoding="utf-8"))
     first = next((c for c in nb["cells"] if c["cell_type"] == "code"), None)
     return (first is not None and first is install_cell(nb)
-            and "".join(first["source"]) == source and first["metadata"].get("tags") == TAGS)
+            and "".join(first["source"]) == source and first["metadata"] == METADATA)
 
 
 def main(argv: list[str] | None = None) -> int:
