@@ -35,6 +35,9 @@ TESTED = {
 }
 
 
+DRY_RUN = ["make", "-n", "--no-print-directory", "-o", ".venv/.installed"]
+
+
 def shown_commands():
     out = []
     for doc in DOCS:
@@ -72,14 +75,14 @@ def test_every_shown_command_is_tested(doc, command):
 @pytest.mark.parametrize("target", ["lab", "book", "book-student", "pdf", "install-cell", "test",
                                     "pdf-check"])
 def test_make_targets_exist(target):
-    result = subprocess.run(["make", "-n", "-o", ".venv/.installed", target, "NAME=x"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run([*DRY_RUN, target, "NAME=x"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
     assert result.returncode == 0, result.stderr
 
 
 def dry_run(*args):
-    return subprocess.run(["make", "-n", "-o", ".venv/.installed", *args], cwd=ROOT,
-                          capture_output=True, text=True, check=True, timeout=60).stdout
+    return subprocess.run([*DRY_RUN, *args], cwd=ROOT, capture_output=True, text=True, check=True,
+                          timeout=60).stdout
 
 
 def test_make_book_is_the_strict_build_without_strictness():
