@@ -101,7 +101,7 @@ def test_installs_from_the_repository_where_missing_and_is_a_no_op_elsewhere(tmp
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "course"]):
         subprocess.run([*git, *args], cwd=repo, check=True, timeout=60)
     subprocess.run(["git", "clone", "-q", repo.as_uri(), str(tmp_path / "clone")], check=True,
-                   timeout=60)                              # book/adapting.md, step 1
+                   timeout=60)                              # book/adapting.md: "Fork and clone"
     assert (tmp_path / "clone/book/_templates/chapter.ipynb").exists()
     write_config(tmp_path / "config", f"  url: {repo.as_uri()}\n  branch: main\n")
     source = install_cell.cell_source(tmp_path / "config")

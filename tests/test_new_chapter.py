@@ -100,12 +100,12 @@ def test_make_chapter_builds_and_passes_the_house_rules(tmp_path):
                  test_notebooks.test_chapter_ends_with_summary_and_exercises):
         rule(chapter)
     assert test_notebooks.install_cell_is_first(chapter, project)
-    # book/adapting.md, step 3: rename the notation, then run the chapter under nbval
+    # book/adapting.md, "Rename the notation": rename, then run the chapter under nbval
     text = chapter.read_text()
     chapter.write_text(text.replace("W_O", "V").replace("b_O", "c"))
     run([".venv/bin/python", "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider",
          "book/my_lecture.ipynb", "-o", "filterwarnings=default"], project)
-    # step 2: a new repository.url, written into every notebook by `make install-cell`
+    # "Point the book at your repository": a new URL, written into every notebook
     config = project / "_config.yml"
     config.write_text(config.read_text().replace('url: ""', "url: https://github.com/someone/course"))
     run([*make, "install-cell"], project)
