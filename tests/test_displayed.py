@@ -13,7 +13,8 @@
     CHANGES below, with its reason.
 
 So a ``$$ ... $$`` block (or a ``{math}`` directive) in a markdown cell is
-always a quotation, and this test checks it against the document. Which
+always a quotation, and this test checks it against the document; and every
+``{glue:math}`` key must be glued by a code cell of the same notebook. Which
 document: the chapter's own (its first cell names it), or the one the marker
 names ("Document 003 writes:"). Document 003 is checked against its repaired
 text. The documents sit beside the repository (../shared/seeds); without them
