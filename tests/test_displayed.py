@@ -113,10 +113,18 @@ def displays(path: Path) -> list[tuple[str, str | None, bool]]:
     """(display, document id or None, marked as a quotation) for every display formula."""
     out, marker, marker_doc, doc = [], False, None, own_document(path)
     for block in markdown_blocks(path):
+        # MyST comments (% ...) are invisible: they neither mark nor hide a display
+        block = "\n".join(line for line in block.splitlines() if not line.startswith("%")).strip()
+        if not block:
+            continue
         body = block.split("\n", 1)[-1] if block.startswith(">") else block
         if DISPLAY.match(block.lstrip("> ")) or DISPLAY.match(body):
             out.append((block, marker_doc or doc, marker))
             continue
+        if "$$" in block:  # a display inside a paragraph: marked if the text before it is
+            before, _, display = block.partition("$$")
+            out.append(("$$" + display, marker_doc or doc,
+                        bool(re.search(r"writes:\s*$", before.strip()))))
         last = block.splitlines()[-1].strip()
         named = re.search(r"[Dd]ocument (\d{3}) writes:\s*$", last)
         marker = bool(re.search(r"writes:\s*$", last)) or last.startswith("**As written**")
@@ -146,6 +154,7 @@ def test_quotations_occur_in_the_document(path):
         for ours, theirs, _ in changes:
             quote = quote.replace(ours, theirs)
         quote = re.sub(r"^(```|:::)\{math\}.*?\n|(```|:::)$", "", quote.lstrip("> "), flags=re.S)
+        quote = re.sub(r"\$\$\s*\([\w-]+\)\s*$", "$$", quote)   # "$$ (label)": MyST's equation label
         if normalise(quote) not in text:
             bad.append(block)
     assert not bad, f"{path.name}: not in the document as received: {bad[:3]}"
