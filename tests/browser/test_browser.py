@@ -278,7 +278,7 @@ LAYOUT = """
 const article = document.querySelector("article.bd-article");
 const TOL = 2;                                            // px: glyph overhang, rounding
 const scrolls = v => v === "auto" || v === "scroll";
-const folded = el => !!el.closest("details:not([open])");
+const folded = el => !!el.closest("details:not([open]), .toggle-hidden");  // folded cell, solution
 const clipped = [];
 // Every piece of content must lie inside its nearest box that does not let it
 // overflow visibly; if it does not, that box must be a scroll container (not the
