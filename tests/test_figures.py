@@ -34,10 +34,6 @@ FOLDED = {"hide-input", "remove-input", "hide-cell", "remove-cell"}
 PLOT_FUNCTIONS = {name for name, f in inspect.getmembers(bpkit.plot, inspect.isfunction)
                   if not name.startswith("_") and f.__module__ == bpkit.plot.__name__}
 NAME_RE = re.compile(r"^fig-[a-z0-9]+(-[a-z0-9]+)+$")
-# Notebooks whose code cells are being rewritten in parallel (issue 11, display-b);
-# remove an entry once its unfolded code lines fit.
-LINES_PENDING = {"first_look.ipynb", "symbolic.ipynb", "mlp_matrix_form.ipynb",
-                 "softmax_classifier.ipynb", "weight_by_weight.ipynb"}
 
 
 def code_cells(path):
@@ -108,10 +104,7 @@ def test_figure_names_are_unique():
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(
-        reason="code being rewritten in parallel (issue 11, display-b)", strict=False))
-    if p.name in LINES_PENDING else p for p in NOTEBOOKS], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_unfolded_code_lines_fit_the_column(path):
     long = []
     for cell in code_cells(path):

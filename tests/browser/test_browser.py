@@ -35,10 +35,6 @@ EDITIONS = {"instructor": ROOT / "_build/html", "student": ROOT / "_build/studen
 SHOTS = ROOT / "_build/screenshots"
 LAPTOP, PHONE = (1366, 900), (390, 844)
 # Printed and code lines must fit the column at 1366 px (82 characters of code font).
-# These pages are being rewritten in parallel (issue 11, display-b: folding proof
-# plumbing, shorter lines); remove a page from this set once its lines fit.
-LINES_PENDING = {"book/first_look", "book/symbolic", "book/mlp_matrix_form",
-                 "book/softmax_classifier", "book/weight_by_weight"}
 # "solution" in a student page is allowed only where it means the answer to a problem.
 SOLUTION_WORD = re.compile(r"\bsolutions?\b", re.I)
 SOLUTION_ALLOWED = ("working solution",)
@@ -464,10 +460,7 @@ def test_page_on_phone(phone, servers, edition, page):
     screenshot(phone, edition, page, PHONE[0])
 
 
-@pytest.mark.parametrize("page", [
-    pytest.param(p, marks=pytest.mark.xfail(
-        reason="lines being shortened in parallel (issue 11, display-b)", strict=False))
-    if p in LINES_PENDING else p for p in PAGES])
+@pytest.mark.parametrize("page", PAGES)
 def test_lines_fit_the_column(driver, servers, page):
     """At 1366 px no unfolded code or printed line needs a scroll bar."""
     built("instructor")
