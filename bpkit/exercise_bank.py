@@ -1,0 +1,268 @@
+"""The book's self-checking exercises, for :func:`bpkit.exercises.check_exercise`.
+
+Each exercise is an :class:`~bpkit.exercises.Exercise`: the network of its
+chapter (as :class:`bpkit.MLP` arguments), the student's arguments and outputs
+in the document's names, and the answer in NumPy with the slips students make,
+each a key of :data:`bpkit.exercises.MISTAKES`, described in the document's
+notation. The checker compares a wrong answer with every slip to name it; the
+tests (``tests/test_exercises.py``) check that the slip-free answer passes and
+that every slip is recognised by its name.
+
+Sizes in the names: samples are columns; ``W`` is (n_out, n_in), a bias (n_out, 1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import sigmoid
+from .exercises import Exercise
+
+
+def _parts(slip: str | None) -> set[str]:
+    return set((slip or "").split("+"))
+
+
+def _slope(A: np.ndarray, kind: str, s: set[str]) -> np.ndarray:
+    """g'(Z) from A = g(Z) for "sigmoid" or "tanh", with the slips that replace it."""
+    if "missing_activation_derivative" in s:
+        return np.ones_like(A)
+    if "sigmoid_slope" in s:
+        return A * (1 - A)
+    if "derivative_at_output" in s:                  # g' evaluated at A instead of at Z
+        gA = sigmoid(A) if kind == "sigmoid" else np.tanh(A)
+        return gA * (1 - gA) if kind == "sigmoid" else 1 - gA ** 2
+    return A * (1 - A) if kind == "sigmoid" else 1 - A ** 2
+
+
+# ----------------------------------------------------------------------------- document 000
+
+
+def mlp_backward(I, Y, W_H, b_H, W_O, b_O, slip=None):
+    """Chapter 000: (dL/dW_H, dL/db_H, dL/dW_O, dL/db_O), sigmoid hidden layer, summed loss."""
+    s = _parts(slip)
+    H = W_H @ I + b_H
+    H_hat = sigmoid(H)
+    O = W_O @ H_hat + b_O
+    dO = O - Y
+    dH_hat = (W_O if "missing_transpose" in s else W_O.T) @ dO
+    dH = dH_hat * _slope(H_hat, "sigmoid", s)
+    if "missing_input_transpose" in s:
+        return dH @ I, dH.sum(axis=1, keepdims=True), dO @ H_hat, dO.sum(axis=1, keepdims=True)
+    return dH @ I.T, dH.sum(axis=1, keepdims=True), dO @ H_hat.T, dO.sum(axis=1, keepdims=True)
+
+
+def mlp_input_gradient(I, Y, W_H, b_H, W_O, b_O, slip=None):
+    """Chapter 000, exercise 4 in code: dL/dI with a tanh hidden layer, summed loss."""
+    s = _parts(slip)
+    H_hat = np.tanh(W_H @ I + b_H)
+    dO = W_O @ H_hat + b_O - Y
+    dH = (W_O.T @ dO) * _slope(H_hat, "tanh", s)
+    return (W_H if "missing_transpose" in s else W_H.T) @ dH
+
+
+# ----------------------------------------------------------------------------- document 001
+
+
+def _softmax_forward(X_1, y, W_1, b_1, W_2, b_2, s):
+    Y_1 = W_1 @ X_1 + b_1
+    X_2 = np.tanh(Y_1)
+    f = W_2 @ X_2 + b_2
+    P = np.exp(f - f.max(axis=0))
+    P /= P.sum(axis=0)
+    one_y = np.eye(W_2.shape[0])[:, y]
+    return Y_1, X_2, P if "one_hot_not_subtracted" in s else P - one_y
+
+
+def softmax_output_layer(X_1, y, W_1, b_1, W_2, b_2, slip=None):
+    """Chapter 001: (dL/dW_2, dL/db_2) of the softmax classifier, tanh hidden layer, summed loss."""
+    s = _parts(slip)
+    Y_1, X_2, dLdf = _softmax_forward(X_1, y, W_1, b_1, W_2, b_2, s)
+    if "missing_input_transpose" in s:
+        return dLdf @ X_2, dLdf.sum(axis=1, keepdims=True)
+    return dLdf @ (Y_1 if "pre_activation" in s else X_2).T, dLdf.sum(axis=1, keepdims=True)
+
+
+def softmax_hidden_layer(X_1, y, W_1, b_1, W_2, b_2, slip=None):
+    """Chapter 001: (dL/dW_1, dL/db_1), the chain through W_2 and g'(Y_1) = 1 - X_2^2."""
+    s = _parts(slip)
+    Y_1, X_2, dLdf = _softmax_forward(X_1, y, W_1, b_1, W_2, b_2, s)
+    slope = _slope(X_2, "tanh", s)
+    if "chain_in_wrong_order" in s:                  # the document's line, read as matrices
+        return dLdf @ W_2 @ slope @ X_1, (dLdf @ W_2 @ slope).sum(axis=1, keepdims=True)
+    dX_2 = (W_2 if "missing_transpose" in s else W_2.T) @ dLdf
+    dY_1 = dX_2 @ slope if "matrix_product_for_hadamard" in s else dX_2 * slope
+    return dY_1 @ X_1.T, dY_1.sum(axis=1, keepdims=True)
+
+
+# ----------------------------------------------------------------------------- document 002
+
+
+def _deltas_002(x, y, W, U, s):
+    h = np.tanh(W @ x)
+    o = sigmoid(U @ h)
+    delta_o = (o - y) * (1.0 if "missing_output_derivative" in s else o * (1 - o))
+    kept = delta_o.copy()
+    if "truncated_sum" in s:
+        kept[-1] = 0.0                               # the sum over k stops at C - 1
+    back = (U if "missing_transpose" in s else U.T) @ kept
+    return h, delta_o, back * _slope(h, "tanh", s)
+
+
+def error_terms(x, y, W, U, slip=None):
+    """Chapter 002: (delta_o, delta_h) = (dL/dnet_k, dL/dnet_j), tanh hidden, sigmoid output."""
+    _, delta_o, delta_h = _deltas_002(x, y, W, U, _parts(slip))
+    return delta_o, delta_h
+
+
+def weight_by_weight(x, y, W, U, slip=None):
+    """Chapter 002: (grad_W, grad_U) with entries delta_j x_i and delta_k h_j."""
+    s = _parts(slip)
+    h, delta_o, delta_h = _deltas_002(x, y, W, U, s)
+    return delta_h @ x.T, delta_o @ (np.arctanh(h) if "pre_activation" in s else h).T
+
+
+# ----------------------------------------------------------------------------- document 004
+
+
+def minibatch_backward(X, D, W1, b1, W2, b2, slip=None):
+    """Chapter 004: (dW1, db1, dW2, db2) of the two-layer sigmoid net, mean cross-entropy.
+
+    The document's convention: dV2 = Y2 - D is m dL/dV2, and dW, db carry the 1/m.
+    """
+    s = _parts(slip)
+    m = X.shape[1]
+    Y1 = sigmoid(W1 @ X + b1)
+    Y2 = sigmoid(W2 @ Y1 + b2)
+    dV2 = Y2 - D
+    up = dV2 / (Y2 * (1 - Y2)) if "upstream_before_activation" in s else dV2   # dY2 for dV2
+    dV1 = ((W2 if "missing_transpose" in s else W2.T) @ up) * _slope(Y1, "sigmoid", s)
+    return (dV1 @ X.T / m, dV1.sum(axis=1, keepdims=True) / m,
+            dV2 @ Y1.T / m, dV2.sum(axis=1, keepdims=True) / m)
+
+
+def logistic_minibatch(X, d, w, b, slip=None):
+    """Chapter 004, Example 1 for m samples: (dw, db), w a row (1, n), mean cross-entropy."""
+    s = _parts(slip)
+    m = X.shape[1]
+    y = sigmoid(w @ X + b)
+    if "swapped_loss_arguments" in s:                # d/dy of L(d, y) = -(y log d + (1-y) log(1-d))
+        dv = np.log((1 - d) / d) * y * (1 - y)
+    elif "squared_error_slope" in s:
+        dv = (y - d) * y * (1 - y)
+    else:
+        dv = y - d
+    return dv @ X.T / m, dv.sum(axis=1, keepdims=True) / m
+
+
+# ----------------------------------------------------------------------------- the bank
+
+_MLP_000 = {"hidden": "sigmoid", "output": "identity", "loss": "half_squared_error",
+            "reduction": "sum"}
+_ARGS_000 = (("I", "X"), ("Y", "y"), ("W_H", "W1"), ("b_H", "b1"), ("W_O", "W2"), ("b_O", "b2"))
+_NET_001 = {"hidden": "tanh", "output": "softmax", "loss": "cross_entropy", "reduction": "sum"}
+_ARGS_001 = (("X_1", "X"), ("y", "y"), ("W_1", "W1"), ("b_1", "b1"), ("W_2", "W2"), ("b_2", "b2"))
+_NET_002 = {"hidden": "tanh", "output": "sigmoid", "loss": "half_squared_error", "reduction": "sum"}
+_ARGS_002 = (("x", "X"), ("y", "y"), ("W", "W1"), ("U", "W2"))
+_NET_004 = {"hidden": "sigmoid", "output": "sigmoid", "loss": "binary_cross_entropy",
+            "reduction": "mean"}
+
+_TANH_SLIPS_001 = {
+    "missing_activation_derivative": "dL/dY_1 = W_2^T dL/df without the factor g'(Y_1) = 1 - X_2^2",
+    "derivative_at_output": "g' taken at X_2 = tanh(Y_1) instead of at Y_1: 1 - tanh(X_2)^2 where "
+                            "1 - X_2^2 belongs",
+    "sigmoid_slope": "the sigmoid's slope X_2 (1 - X_2) where tanh's slope 1 - X_2^2 belongs",
+}
+_DELTA_SLIPS_002 = {
+    "missing_activation_derivative": "delta_j = sum_k delta_k u_kj without the factor "
+                                     "g'_h(net_j) = 1 - h_j^2, as the document's summary writes it",
+    "truncated_sum": "the sum over k in delta_j stops at C - 1; it must run over all C outputs",
+    "missing_output_derivative": "delta_k = o_k - y_k without the factor g'_o(net_k) = o_k (1 - o_k)",
+}
+
+EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
+    Exercise(
+        "mlp-backward", "ex-000-5", _MLP_000, _ARGS_000,
+        (("dW_H", "W1"), ("db_H", "b1"), ("dW_O", "W2"), ("db_O", "b2")), mlp_backward,
+        {"missing_activation_derivative": "dL/dH = dL/dH_hat without the factor "
+                                          "sigma'(H) = H_hat (1 - H_hat)",
+         "derivative_at_output": "sigma' taken at H_hat instead of at H: sigma(H_hat) "
+                                 "(1 - sigma(H_hat)) where H_hat (1 - H_hat) belongs",
+         "missing_transpose": "dL/dH_hat = W_O dL/dO where W_O^T dL/dO belongs",
+         "missing_input_transpose": "dL/dW_O = dL/dO H_hat and dL/dW_H = dL/dH I, where "
+                                    "H_hat^T and I^T (sums over the samples) belong"},
+        ("D_I", "D_H", "D_O", "N"), cites={"bias_not_summed": "E000-4 (b_O), E000-5 (b_H)"}),
+    Exercise(
+        "mlp-input-gradient", "ex-000-6", {**_MLP_000, "hidden": "tanh"}, _ARGS_000,
+        (("dI", "X"),), mlp_input_gradient,
+        {"missing_transpose": "dL/dI = W_H dL/dH where W_H^T dL/dH belongs",
+         "missing_activation_derivative": "dL/dH = dL/dH_hat without the factor "
+                                          "tanh'(H) = 1 - H_hat^2",
+         "derivative_at_output": "tanh' taken at H_hat instead of at H: 1 - tanh(H_hat)^2 where "
+                                 "1 - H_hat^2 belongs",
+         "sigmoid_slope": "the sigmoid's slope H_hat (1 - H_hat) where tanh's slope 1 - H_hat^2 "
+                          "belongs"},
+        ("D_I", "D_H", "D_O", "N")),
+    Exercise(
+        "softmax-output-layer", "ex-001-5", _NET_001, _ARGS_001,
+        (("dW_2", "W2"), ("db_2", "b2")), softmax_output_layer,
+        {"missing_input_transpose": "dL/dW_2 = dL/df X_2 as the document writes it, where "
+                                    "dL/df X_2^T (a sum over the samples) belongs",
+         "one_hot_not_subtracted": "dL/df = P where P - 1_y belongs",
+         "pre_activation": "Y_1 where X_2 = g(Y_1) belongs: dL/dW_2 = dL/df X_2^T"},
+        ("D", "H", "C", "N"), cites={"missing_input_transpose": "E001-3"}),
+    Exercise(
+        "softmax-hidden-layer", "ex-001-6", _NET_001, _ARGS_001,
+        (("dW_1", "W1"), ("db_1", "b1")), softmax_hidden_layer,
+        {"chain_in_wrong_order": "dL/df W_2 g'(Y_1) X_1 multiplied out as the document writes "
+                                 "it, where ((W_2^T dL/df) * g'(Y_1)) X_1^T belongs",
+         "missing_transpose": "W_2 dL/df where W_2^T dL/df belongs",
+         "matrix_product_for_hadamard": "(W_2^T dL/df) g'(Y_1) as a matrix product, where the "
+                                        "entrywise product belongs",
+         "one_hot_not_subtracted": "dL/df = P where P - 1_y belongs",
+         **_TANH_SLIPS_001},
+        ("D", "H", "C", "N"), cites={"chain_in_wrong_order": "E001-4"}),
+    Exercise(
+        "error-terms", "ex-002-6", _NET_002, _ARGS_002,
+        (("delta_o", "b2"), ("delta_h", "b1")), error_terms,
+        {**_DELTA_SLIPS_002,
+         "missing_transpose": "U delta_o where U^T delta_o (entry j: sum_k delta_k u_kj) belongs",
+         "derivative_at_output": "g'_h taken at h_j instead of at net_j: 1 - tanh(h_j)^2 where "
+                                 "1 - h_j^2 belongs"},
+        ("d", "n_H", "C", "N"), fixed={3: 1}, hold=("b1", "b2"),
+        cites={"missing_activation_derivative": "E002-1", "truncated_sum": "E002-2"}),
+    Exercise(
+        "weight-by-weight", "ex-002-7", _NET_002, _ARGS_002,
+        (("grad_W", "W1"), ("grad_U", "W2")), weight_by_weight,
+        {**_DELTA_SLIPS_002,
+         "pre_activation": "net_j where h_j = g_h(net_j) belongs: grad u_kj = delta_k h_j"},
+        ("d", "n_H", "C", "N"), fixed={3: 1}, hold=("b1", "b2"),
+        cites={"missing_activation_derivative": "E002-1", "truncated_sum": "E002-2"}),
+    Exercise(
+        "minibatch-backward", "ex-004-6", _NET_004,
+        (("X", "X"), ("D", "y"), ("W1", "W1"), ("b1", "b1"), ("W2", "W2"), ("b2", "b2")),
+        (("dW1", "W1"), ("db1", "b1"), ("dW2", "W2"), ("db2", "b2")), minibatch_backward,
+        {"upstream_before_activation": "dV1 = W2^T dY2 * sigma'(V1) with dY2 = (Y2 - D) / (Y2 "
+                                       "(1 - Y2)), the gradient before the output sigmoid, where "
+                                       "dV2 = Y2 - D belongs",
+         "derivative_at_output": "sigma'(Y1) = sigma(Y1) (1 - sigma(Y1)) where sigma'(V1) = "
+                                 "Y1 (1 - Y1) belongs",
+         "upstream_before_activation+derivative_at_output": "the line of dV1 as the document "
+                                                            "writes it, W2^T dY2 * sigma'(Y1)",
+         "missing_activation_derivative": "dV1 = W2^T dV2 without the factor sigma'(V1) = "
+                                          "Y1 (1 - Y1)",
+         "missing_transpose": "W2 dV2 where W2^T dV2 belongs"},
+        ("n0", "n1", "n2", "m"),
+        cites={"missing_mean": "E004-6", "upstream_before_activation": "E004-7",
+               "derivative_at_output": "E004-8"}),
+    Exercise(
+        "logistic-minibatch", "ex-004-7", {**_NET_004, "hidden": "identity"},
+        (("X", "X"), ("d", "y"), ("w", "W1"), ("b", "b1")),
+        (("dw", "W1"), ("db", "b1")), logistic_minibatch,
+        {"swapped_loss_arguments": "dv = log((1 - d) / d) sigma'(v), the derivative of L(d, y) "
+                                   "with the arguments swapped, where dv = y - d belongs",
+         "squared_error_slope": "dv = (y - d) sigma'(v), as for the squared error; the "
+                                "cross-entropy cancels sigma'(v) and gives dv = y - d"},
+        ("n", "outputs", "m"), fixed={1: 1},
+        cites={"swapped_loss_arguments": "E004-1", "wrong_sign": "E004-2"}),
+]}

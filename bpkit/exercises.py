@@ -1,0 +1,462 @@
+"""Coding exercises that check themselves and name the mistake.
+
+A chapter's exercise cell holds a stub that the student completes, for example
+the backward pass of document 000's network; the cell after it calls
+:func:`check_exercise`, which runs the student's function on three cases
+(square sizes, so that a product with a missing transpose still runs, then two
+draws with every size different) and compares each returned array with
+
+- the gradient derived by SymPy (:mod:`bpkit.symbolic`: the network of the
+  exercise declared in symbols with one sample, differentiated with
+  ``sympy.diff`` and lambdified once per size; a batch gradient is the sum of
+  the per-sample ones), to a relative difference of ``sym.RTOL`` = 1e-9, and
+- central finite differences of bpkit's loss (:mod:`bpkit.gradcheck`), to a
+  relative error of ``TOL`` = 1e-7.
+
+The answer is an :class:`ExerciseResult`, never an exception for a student's
+mistake: a stub that still raises ``NotImplementedError`` is "not implemented
+yet"; an exception, a wrong shape, a NaN or a wrong return type gets a message
+in plain words. When an answer is wrong, the checker says which output, at which
+entry, the expected and the received value, and, when the answer matches a
+known mistake, its name (:data:`MISTAKES`). Two kinds are recognised:
+
+- mistakes that can be read off one output and its correct value (a transposed
+  or negated gradient, a factor N too many or too few, a bias gradient that
+  keeps one column per sample), for every exercise;
+- slips in the middle of one exercise's chain of formulas (a missing factor
+  g'(Z), a missing transpose of W, the document's errata): each exercise of
+  :mod:`bpkit.exercise_bank` computes its answer with each slip and compares.
+
+>>> from bpkit.exercises import check_exercise
+>>> def backward(I, Y, W_H, b_H, W_O, b_O):
+...     raise NotImplementedError
+>>> check_exercise("mlp-backward", backward).status
+'not implemented'
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import inspect
+import textwrap
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import symbolic as sym
+from .gradcheck import TOL, numerical_gradient, relative_error
+from .network import MLP
+from .symbolic.activations import _numeric
+
+#: mistake name -> what it is, in general terms. Each exercise says it in its own notation.
+MISTAKES: dict[str, str] = {
+    # recognised from one output and its correct value, in every exercise ({N}: the batch size)
+    "transposed": "the gradient is transposed (the (n_in, n_out) layout of row-major code)",
+    "wrong_sign": "the gradient has the wrong sign",
+    "bias_not_summed": "the bias gradient keeps one column per sample instead of their sum",
+    "bias_averaged": "the bias gradient is averaged over the {N} samples where the loss sums",
+    "divided_by_n": "the gradient is divided by {N} where the loss sums over the samples",
+    "divided_twice": "the gradient is divided by {N} twice (the mean loss has one 1/{N})",
+    "missing_mean": "the gradient is {N} times too large: the 1/{N} of the mean loss is missing",
+    # slips in one exercise's chain of formulas (bpkit.exercise_bank)
+    "missing_transpose": "W where W^T belongs when the gradient goes back through a layer",
+    "missing_input_transpose": "dZ A where dZ A^T belongs in the weight gradient",
+    "missing_activation_derivative": "the factor g'(Z) of a hidden layer is left out",
+    "missing_output_derivative": "the factor g'(Z) of the output layer is left out",
+    "derivative_at_output": "g' taken at the activation A = g(Z) instead of at Z",
+    "sigmoid_slope": "the sigmoid's slope A(1 - A) used for tanh, whose slope is 1 - A^2",
+    "pre_activation": "the pre-activation Z used where the activation A = g(Z) belongs",
+    "one_hot_not_subtracted": "dL/df = P, without subtracting the one-hot labels",
+    "chain_in_wrong_order": "the chain rule multiplied out left to right without transposes",
+    "matrix_product_for_hadamard": "a matrix product where the entrywise product with g' belongs",
+    "truncated_sum": "the sum over the outputs stops one short of C",
+    "upstream_before_activation": "dA of the next layer used where dZ belongs (its g' skipped)",
+    "swapped_loss_arguments": "the derivative of L(d, y) with the arguments swapped",
+    "squared_error_slope": "the squared error's dy = y - d used with a cross-entropy loss",
+}
+
+#: how an exercise's sizes are drawn: the square size, the pool of different sizes,
+#: and N for the non-square cases (different from every width)
+SQUARE, WIDTHS, BATCHES, CASE_SEED = 3, (2, 3, 4), (5, 6), 0
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One self-checking exercise (the exercises are in :mod:`bpkit.exercise_bank`).
+
+    Attributes
+    ----------
+    name, label : the key for :func:`check_exercise` and the book's label ("ex-000-5").
+    network : keyword arguments of :class:`bpkit.MLP` (hidden, output, loss, reduction).
+    args : (document name, bpkit name) per argument of the student's function, in
+        order; bpkit names are "X", "y" (labels or targets, as bpkit takes them),
+        "W1", "b1", ...
+    outputs : (document name, bpkit name) per returned array, in order ("X": dL/dX).
+    answer : ``answer(*args, slip=None)``, the answer in NumPy; ``slip`` names a
+        key of ``slips`` ("a+b": both).
+    slips : slip -> what it does, in the document's notation; each slip's
+        parts are keys of :data:`MISTAKES`.
+    size_names : names of the widths n_0..n_L and of N, as the document writes them.
+    fixed : {position in size_names: value}, e.g. one output unit, or N = 1.
+    hold : bpkit parameters held at 0 and not passed to the student (no biases).
+    cites : mistake -> the erratum of the book it reproduces, e.g. "E000-4".
+    """
+
+    name: str
+    label: str
+    network: dict
+    args: tuple[tuple[str, str], ...]
+    outputs: tuple[tuple[str, str], ...]
+    answer: Callable[..., tuple]
+    slips: dict[str, str]
+    size_names: tuple[str, ...]
+    fixed: dict[int, int] = field(default_factory=dict)
+    hold: tuple[str, ...] = ()
+    cites: dict[str, str] = field(default_factory=dict)
+
+    def cases(self) -> list[tuple[int, ...]]:
+        """The sizes checked, (n_0, ..., n_L, N): square first, then two with all sizes different."""
+        k, rng = len(self.size_names), np.random.default_rng(CASE_SEED)
+        cases = [(SQUARE,) * k]
+        for n in BATCHES:
+            cases.append((*rng.permutation(WIDTHS)[: k - 1].tolist(), n))
+        return [tuple(self.fixed.get(i, s) for i, s in enumerate(c)) for c in cases]
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    """What :func:`check_exercise` found; prints (and renders in Jupyter) as its message.
+
+    Attributes
+    ----------
+    exercise, label : the exercise's name and label.
+    status : "passed", "not implemented", "wrong" (a wrong value or shape) or
+        "error" (an exception, a wrong return type or signature).
+    message : the verdict in plain words.
+    mistakes : names of the recognised mistakes (keys of :data:`MISTAKES`).
+    """
+
+    exercise: str
+    label: str
+    status: str
+    message: str
+    mistakes: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        """True if every output agreed with SymPy and finite differences in every case."""
+        return self.status == "passed"
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _repr_pretty_(self, p, cycle: bool) -> None:
+        p.text(self.message)
+
+    def _repr_html_(self) -> str:
+        colour = {"passed": "#2e7d32", "not implemented": "#757575"}.get(self.status, "#c62828")
+        return (f'<div class="bpkit-exercise" style="border-left: 4px solid {colour}; '
+                f'padding: 0.3em 0.8em; white-space: pre-wrap; overflow-wrap: anywhere">'
+                f"{html.escape(self.message)}</div>")
+
+
+def check_exercise(name: str, solution: Callable) -> ExerciseResult:
+    """Check a student's solution of the exercise ``name``; never raises for a wrong answer.
+
+    Parameters
+    ----------
+    name : a key of :data:`bpkit.exercise_bank.EXERCISES`, e.g. "mlp-backward".
+    solution : the student's function; it is called with the exercise's
+        arguments (copies) and must return its outputs, each a float array.
+
+    Returns
+    -------
+    ExerciseResult : ``.passed``, ``.status``, ``.message``, ``.mistakes``.
+
+    Raises ValueError for an unknown exercise name (a mistake of the book, not the student's).
+    """
+    from .exercise_bank import EXERCISES
+
+    if not isinstance(name, str) or name not in EXERCISES:
+        raise ValueError(f"unknown exercise {name!r}; expected one of {sorted(EXERCISES)}")
+    ex = EXERCISES[name]
+    head = f"{ex.label} ({ex.name})"
+    names = [a for a, _ in ex.args]
+
+    def result(status: str, text: str, mistakes: tuple[str, ...] = ()) -> ExerciseResult:
+        verdict = {"passed": "passed", "not implemented": "not implemented yet",
+                   "wrong": "not yet right", "error": "not yet right"}[status]
+        body = "\n".join(textwrap.fill(p, 88, break_on_hyphens=False, break_long_words=False)
+                         if not p.startswith("  ") else p for p in text.split("\n"))
+        return ExerciseResult(ex.name, ex.label, status, f"{head}: {verdict}.\n{body}", mistakes)
+
+    if not callable(solution):
+        return result("error", f"check_exercise needs your function itself, as in "
+                               f"check_exercise({name!r}, my_function); got {type(solution).__name__}.")
+    try:
+        inspect.signature(solution).bind(*names)
+    except TypeError:
+        return result("error", f"Your function must take {len(names)} arguments, "
+                               f"({', '.join(names)}); its signature is {_signature(solution)}.")
+    except ValueError:
+        pass                                    # a builtin without a signature: just call it
+    cases = ex.cases()
+    for number, sizes in enumerate(cases, 1):
+        values = _draw(ex, sizes, seed=number)
+        where = f"Case {number} of {len(cases)}: {_describe(ex, sizes)}."
+        try:
+            returned = solution(*(_copy(values[b]) for _, b in ex.args))
+        except NotImplementedError:
+            return result("not implemented", "Replace `raise NotImplementedError` with your code "
+                                             "and run the cell again.")
+        except Exception as err:                # the student's code failed: say where, plainly
+            hint = ("\nA product or a sum got operands of mismatched shapes. The sizes of this case "
+                    "differ from each other, so a missing or extra transpose shows here."
+                    if isinstance(err, ValueError) and ("matmul" in str(err) or "broadcast" in str(err))
+                    else "")
+            return result("error", f"{where} Your function raised {type(err).__name__}: {err}"
+                                   f"{_where_in(solution, err)}{hint}")
+        outputs, problem = _unpack(ex, returned)
+        if problem:
+            return result("error", f"{where} {problem}")
+        verdict = _compare(ex, sizes, values, outputs)
+        if verdict is not None:
+            text, mistakes = verdict
+            return result("wrong", f"{where}\n{text}", mistakes)
+    outs = ", ".join(o for o, _ in ex.outputs)
+    agree = "agrees" if len(ex.outputs) == 1 else "agree"
+    return result("passed", f"{outs} {agree} with the gradient derived by SymPy (relative difference "
+                            f"at most {sym.RTOL:.0e}) and with finite differences (relative error "
+                            f"below {TOL:.0e}) in all {len(cases)} cases: "
+                            + "; ".join(_describe(ex, s) for s in cases) + ".")
+
+
+# ----------------------------------------------------------------------------- the cases
+
+
+def _describe(ex: Exercise, sizes: tuple[int, ...]) -> str:
+    return ", ".join(f"{n}={s}" for i, (n, s) in enumerate(zip(ex.size_names, sizes, strict=True))
+                     if i not in ex.fixed)
+
+
+def _model(ex: Exercise, sizes: tuple[int, ...]) -> MLP:
+    return MLP(list(sizes[:-1]), seed=0, **ex.network)
+
+
+def _draw(ex: Exercise, sizes: tuple[int, ...], seed: int) -> dict[str, np.ndarray]:
+    """Random inputs, targets and parameters (bpkit's names) for one case."""
+    rng, N, model = np.random.default_rng(seed), sizes[-1], _model(ex, sizes)
+    C = sizes[-2]
+    values = {"X": rng.standard_normal((sizes[0], N))}
+    if model.loss_name == "cross_entropy":
+        values["y"] = rng.permutation(np.arange(N) % C)        # every class, if N >= C
+    elif model.loss_name == "binary_cross_entropy":
+        values["y"] = rng.uniform(0.05, 0.95, (C, N))
+    else:
+        values["y"] = rng.standard_normal((C, N))
+    for k, p in model.params.items():
+        values[k] = 0.0 * p if k in ex.hold else 0.8 * rng.standard_normal(p.shape)
+    return values
+
+
+def _copy(x: np.ndarray) -> np.ndarray:
+    return np.array(x, copy=True)
+
+
+# ----------------------------------------------------------------------------- the references
+
+
+@functools.cache
+def _per_sample(network: tuple, widths: tuple[int, ...], wrt: tuple[str, ...]) -> Callable:
+    """One sample's gradients, derived by sympy.diff and lambdified: f(x, y, params) -> list."""
+    net = sym.symbolic_mlp(list(widths), N=1, reduction="sum",
+                           **{k: v for k, v in network if k != "reduction"})
+    grads = [sym.gradient(net.loss, net.X if k == "X" else net.params[k]) for k in wrt]
+    symbols = [*net.X, *net.Y, *(s for M in net.params.values() for s in M)]
+    return _numeric(grads, symbols)
+
+
+def _sympy_gradients(ex: Exercise, sizes: tuple[int, ...], values: dict) -> dict[str, np.ndarray]:
+    """The batch gradients: the sum (or mean) of the SymPy per-sample gradients."""
+    wrt = tuple(dict.fromkeys(b for _, b in ex.outputs))
+    f = _per_sample(tuple(sorted(ex.network.items())), sizes[:-1], wrt)
+    model, N = _model(ex, sizes), sizes[-1]
+    Y = model.targets(values["y"], N)
+    params = np.concatenate([values[k].ravel() for k in model.params])
+    total = {k: 0.0 for k in wrt if k != "X"}
+    dX = np.zeros_like(values["X"])
+    for n in range(N):
+        out = f(*values["X"][:, n], *Y[:, n], *params)
+        for k, g in zip(wrt, out, strict=True):
+            g = np.asarray(g, dtype=np.float64)
+            if k == "X":
+                dX[:, n] = g.ravel()
+            else:
+                total[k] = total[k] + g.reshape(values[k].shape)
+    scale = 1.0 / N if ex.network.get("reduction", "mean") == "mean" else 1.0
+    grads = {k: scale * v for k, v in total.items()}
+    if "X" in wrt:
+        grads["X"] = scale * dX
+    return grads
+
+
+def _finite_differences(ex: Exercise, sizes: tuple[int, ...], values: dict) -> dict[str, np.ndarray]:
+    """Central finite differences (bpkit.gradcheck) of bpkit's loss, per output."""
+    model = _model(ex, sizes)
+    for k in model.params:
+        model.params[k][...] = values[k]
+    X = _copy(values["X"])
+    arrays = dict(model.params, X=X)
+
+    def loss(_: np.ndarray) -> float:
+        return model.loss(X, values["y"])
+
+    return {b: numerical_gradient(loss, arrays[b]) for _, b in ex.outputs}
+
+
+# ----------------------------------------------------------------------------- the comparison
+
+
+def _unpack(ex: Exercise, returned: object) -> tuple[list[np.ndarray], str | None]:
+    """The student's outputs as float arrays, or a message saying what is wrong with them."""
+    names = [o for o, _ in ex.outputs]
+    want = f"the {len(names)} arrays ({', '.join(names)})" if len(names) > 1 else f"the array {names[0]}"
+    if returned is None:
+        return [], f"Your function returned None; it must return {want}. Is `return` missing?"
+    if len(names) == 1 and not isinstance(returned, tuple | list):
+        returned = (returned,)
+    if not isinstance(returned, tuple | list) or len(returned) != len(names):
+        what = (f"a {type(returned).__name__} of length {len(returned)}"
+                if isinstance(returned, tuple | list) else f"a value of type {type(returned).__name__}")
+        return [], f"Your function must return {want}, in this order; it returned {what}."
+    outputs = []
+    for n, r in zip(names, returned, strict=True):
+        try:
+            arr = np.asarray(r)
+        except Exception:                       # e.g. a ragged list
+            arr = np.asarray(None)
+        if arr.dtype.kind not in "iuf":
+            return [], (f"{n} must be an array of numbers; your function returned "
+                        f"{type(r).__name__} {str(r)[:60]!r}.")
+        outputs.append(arr.astype(np.float64))
+    return outputs, None
+
+
+def _as_tuple(returned: object) -> tuple:
+    return tuple(returned) if isinstance(returned, tuple | list) else (returned,)
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    """Same shape, and max |a - b| <= RTOL max(max |a|, max |b|) (all finite)."""
+    if a.shape != b.shape or not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return False
+    scale = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)))
+    return float(np.max(np.abs(a - b), initial=0.0)) <= sym.RTOL * scale
+
+
+def _generic(got: np.ndarray, want: np.ndarray, bias: bool, N: int, mean: bool) -> str | None:
+    """The mistake read off one output and its correct value, if one fits."""
+    if got.shape == want.T.shape and _close(got, want.T) and not _close(want, want.T):
+        return "transposed"
+    if bias and got.shape == (want.shape[0], N) and N > 1 and _close(got.sum(1, keepdims=True), want):
+        return "bias_not_summed"
+    if _close(got, -want):
+        return "wrong_sign"
+    if N > 1 and _close(got, want / N):
+        return "divided_twice" if mean else ("bias_averaged" if bias else "divided_by_n")
+    if N > 1 and mean and _close(got, N * want):
+        return "missing_mean"
+    return None
+
+
+def _compare(ex: Exercise, sizes: tuple[int, ...], values: dict, outputs: list[np.ndarray]
+             ) -> tuple[str, tuple[str, ...]] | None:
+    """None if every output is right; else the message and the recognised mistakes."""
+    exact = _sympy_gradients(ex, sizes, values)
+    fd = _finite_differences(ex, sizes, values)
+    wrong = []
+    for (o, b), got in zip(ex.outputs, outputs, strict=True):
+        if relative_error(exact[b], fd[b]) >= TOL:   # the book's own check: never expected
+            raise RuntimeError(f"bpkit.exercises: SymPy and finite differences disagree on {o}")
+        if not (_close(got, exact[b]) and relative_error(got, fd[b]) < TOL):
+            wrong.append((o, b, got))
+    if not wrong:
+        return None
+    args = [_copy(values[b]) for _, b in ex.args]
+    correct = [exact[b] for _, b in ex.outputs]
+    slips = {}
+    for slip in ex.slips:
+        try:
+            answer = [np.asarray(a, dtype=np.float64) for a in _as_tuple(ex.answer(*args, slip=slip))]
+        except ValueError:                      # a slip that needs other shapes (square ones)
+            continue
+        if not all(_close(a, c) for a, c in zip(answer, correct, strict=True)):
+            slips[slip] = answer                # only slips that change something here
+    index = {o: i for i, (o, _) in enumerate(ex.outputs)}
+    whole = [s for s, ans in slips.items() if all(_close(g, a) for g, a in zip(outputs, ans, strict=True))]
+    found: dict[str, list[str]] = {}            # mistake (or slip) -> outputs it explains
+    lines = []
+    for o, b, got in wrong:
+        want = exact[b]
+        lines.append(_difference(o, got, want, fd[b], dict((v, k) for k, v in ex.args).get(b)))
+        name = whole[0] if whole else next(
+            (s for s, ans in slips.items() if _close(got, ans[index[o]])
+             and not _close(ans[index[o]], want)), None)
+        if name is None:
+            name = _generic(got, want, b.startswith("b"), sizes[-1],
+                            ex.network.get("reduction", "mean") == "mean")
+        if name is not None:
+            found.setdefault(name, []).append(o)
+    for name, outs in found.items():
+        what = ex.slips.get(name) or MISTAKES[name].format(N=ex.size_names[-1])
+        cite = [ex.cites[m] for m in name.split("+") if m in ex.cites]
+        erratum = f" This is the document's erratum {', '.join(cite)}." if cite else ""
+        lines.append(f"Recognised mistake ({name.replace('+', ' and ')}) in {', '.join(outs)}: "
+                     f"{what}.{erratum}")
+    mistakes = tuple(m for name in found for m in name.split("+"))
+    return "\n".join(lines), tuple(dict.fromkeys(mistakes))
+
+
+def _difference(o: str, got: np.ndarray, want: np.ndarray, fd: np.ndarray, of: str | None) -> str:
+    """One output's difference in words: shape, a NaN, or the worst entry."""
+    if got.shape != want.shape:
+        shape = f", the shape of {of}" if of else ""
+        return f"{o} has shape {got.shape}; expected {want.shape}{shape}."
+    bad = ~np.isfinite(got)
+    if bad.any():
+        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        return f"{o} has NaN or inf entries, the first at {_entry(idx)}."
+    idx = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(got - want)), got.shape))
+    return (f"{o} is wrong at {_entry(idx)}: expected {want[idx]:.10g}, received {got[idx]:.10g} "
+            f"(relative error against finite differences {relative_error(got, fd):.1e}; the book "
+            f"accepts {TOL:.0e}).")
+
+
+def _entry(idx: tuple[int, ...]) -> str:
+    i, j = idx
+    return f"entry [{i}, {j}] (row {i + 1}, column {j + 1})"
+
+
+def _signature(fn: Callable) -> str:
+    try:
+        return f"{getattr(fn, '__name__', 'function')}{inspect.signature(fn)}"
+    except (TypeError, ValueError):
+        return "unknown"
+
+
+def _where_in(fn: Callable, err: Exception) -> str:
+    """The line of the student's function where ``err`` was raised, if it was there."""
+    code = getattr(fn, "__code__", None)
+    frames = [f for f in traceback.extract_tb(err.__traceback__)
+              if code is not None and f.filename == code.co_filename]
+    if not frames:
+        return ""
+    line, text = frames[-1], (frames[-1].line or "").strip()
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return f"\n  at line {line.lineno} of the cell that defines it: {text}"
+
+
+__all__ = ["MISTAKES", "Exercise", "ExerciseResult", "check_exercise"]
