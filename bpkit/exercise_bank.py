@@ -122,6 +122,51 @@ def weight_by_weight(x, y, W, U, slip=None):
     return delta_h @ x.T, delta_o @ (np.arctanh(h) if "pre_activation" in s else h).T
 
 
+# ----------------------------------------------------------------------------- document 003
+
+
+def _with_bias(A):
+    """The bias unit, a row of ones, on top of the activations A (one column per sample)."""
+    return np.vstack([np.ones((1, A.shape[1])), A])
+
+
+def theta_gradients(X, Y, Theta1, Theta2, lam, slip=None):
+    """Chapter 003: (D1, D2) = dJ/dTheta1, dJ/dTheta2 of the regularised mean cost J(Theta).
+
+    Sigmoid hidden units, linear outputs; Theta_l is [b_l W_l], column 0 not regularised.
+    """
+    s = _parts(slip)
+    m = X.shape[1]
+    A1 = _with_bias(X)
+    A2 = _with_bias(sigmoid(Theta1 @ A1))
+    delta3 = Theta2 @ A2 - (Y[:1] if "shared_target" in s else Y)
+    if "bias_unit_delta" in s:                       # Theta2^T keeps the row of a^(2)_0
+        delta2 = (Theta2.T @ delta3) * _slope(A2, "sigmoid", s)
+    else:
+        delta2 = (Theta2[:, 1:].T @ delta3) * _slope(A2[1:], "sigmoid", s)
+    D = [delta2 @ A1.T / m, delta3 @ A2.T / m]
+    if "missing_l2" not in s:
+        cols = slice(0, None) if "regularised_bias" in s else slice(1, None)
+        for Dl, T in zip(D, (Theta1, Theta2), strict=True):
+            Dl[-T.shape[0]:, cols] += lam / m * T[:, cols]
+    return tuple(D)
+
+
+def theta_deltas(x, y, Theta1, Theta2, Theta3, slip=None):
+    """Chapter 003: (delta2, delta3, delta4) for one sample, two sigmoid hidden layers."""
+    s = _parts(slip)
+    a = [x]
+    for T in (Theta1, Theta2):
+        a.append(sigmoid(T @ _with_bias(a[-1])))
+    z4 = Theta3 @ _with_bias(a[-1])
+    deltas = [(z4 - y) * (sigmoid(z4) * (1 - sigmoid(z4)) if "slope_on_linear_output" in s else 1)]
+    for T, A in ((Theta3, a[2]), (Theta2, a[1])):
+        bar = T[:, 1:]                               # without the bias column
+        deltas.append(((bar if "missing_transpose" in s else bar.T) @ deltas[-1])
+                      * _slope(A, "sigmoid", s))
+    return deltas[2], deltas[1], deltas[0]
+
+
 # ----------------------------------------------------------------------------- document 004
 
 
@@ -164,6 +209,8 @@ _NET_001 = {"hidden": "tanh", "output": "softmax", "loss": "cross_entropy", "red
 _ARGS_001 = (("X_1", "X"), ("y", "y"), ("W_1", "W1"), ("b_1", "b1"), ("W_2", "W2"), ("b_2", "b2"))
 _NET_002 = {"hidden": "tanh", "output": "sigmoid", "loss": "half_squared_error", "reduction": "sum"}
 _ARGS_002 = (("x", "X"), ("y", "y"), ("W", "W1"), ("U", "W2"))
+_NET_003 = {"hidden": "sigmoid", "output": "identity", "loss": "half_squared_error",
+            "reduction": "sum"}
 _NET_004 = {"hidden": "sigmoid", "output": "sigmoid", "loss": "binary_cross_entropy",
             "reduction": "mean"}
 
@@ -238,6 +285,36 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
          "pre_activation": "net_j where h_j = g_h(net_j) belongs: grad u_kj = delta_k h_j"},
         ("d", "n_H", "C", "N"), fixed={3: 1}, hold=("b1", "b2"),
         cites={"missing_activation_derivative": "E002-1", "truncated_sum": "E002-2"}),
+    Exercise(
+        "theta-gradients", "ex-003-6", {**_NET_003, "reduction": "mean", "l2": 0.3},
+        (("X", "X"), ("Y", "y"), ("Theta1", "Theta1"), ("Theta2", "Theta2"), ("lam", "lam")),
+        (("D1", "Theta1"), ("D2", "Theta2")), theta_gradients,
+        {"regularised_bias": "lambda/m Theta added to column j = 0 too; the bias column is "
+                             "not regularised",
+         "missing_l2": "D = Delta / m without the term lambda/m Theta of the regulariser",
+         "shared_target": "delta3 = a3 - y_i with one target per sample (its first entry) for "
+                          "every output, as the document's data term writes it",
+         "missing_activation_derivative": "delta2 = Theta2_bar^T delta3 without the factor "
+                                          "g'(z2) = a2 (1 - a2), the document's recursion for "
+                                          "linear units",
+         "bias_unit_delta": "delta2 keeps an entry for the bias unit a2_0: Theta2^T where "
+                            "Theta2_bar^T (without column 0) belongs",
+         "derivative_at_output": "g' taken at a2 instead of at z2: sigma(a2) (1 - sigma(a2)) "
+                                 "where a2 (1 - a2) belongs"},
+        ("S_1", "S_2", "S_3", "m"), cites={"shared_target": "E003-2"}),
+    Exercise(
+        "theta-deltas", "ex-003-7", _NET_003,
+        (("x", "X"), ("y", "y"), ("Theta1", "Theta1"), ("Theta2", "Theta2"), ("Theta3", "Theta3")),
+        (("delta2", "b1"), ("delta3", "b2"), ("delta4", "b3")), theta_deltas,
+        {"missing_activation_derivative": "delta_l = Theta_bar^T delta_(l+1) without the factor "
+                                          "g'(z_l) = a_l (1 - a_l), the document's recursion for "
+                                          "linear units",
+         "missing_transpose": "Theta_bar delta where Theta_bar^T delta belongs",
+         "derivative_at_output": "g' taken at a_l instead of at z_l: sigma(a_l) (1 - sigma(a_l)) "
+                                 "where a_l (1 - a_l) belongs",
+         "slope_on_linear_output": "delta4 = (a4 - y) g'(z4), but the output units are linear: "
+                                   "delta4 = a4 - y"},
+        ("S_1", "S_2", "S_3", "S_4", "m"), fixed={4: 1}),
     Exercise(
         "minibatch-backward", "ex-004-6", _NET_004,
         (("X", "X"), ("D", "y"), ("W1", "W1"), ("b1", "b1"), ("W2", "W2"), ("b2", "b2")),

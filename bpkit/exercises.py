@@ -45,6 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import sympy as sp
 
 from . import symbolic as sym
 from .gradcheck import TOL, numerical_gradient, relative_error
@@ -76,11 +77,16 @@ MISTAKES: dict[str, str] = {
     "upstream_before_activation": "dA of the next layer used where dZ belongs (its g' skipped)",
     "swapped_loss_arguments": "the derivative of L(d, y) with the arguments swapped",
     "squared_error_slope": "the squared error's dy = y - d used with a cross-entropy loss",
+    "slope_on_linear_output": "the output error multiplied by a slope g', but the outputs are linear",
+    "bias_unit_delta": "an error term for the bias unit, which receives no weights",
+    "regularised_bias": "the L2 term also added to the bias column, which is not regularised",
+    "missing_l2": "the gradient of the L2 term left out",
+    "shared_target": "every output of a sample compared with one target, the sample's first",
 }
 
-#: how an exercise's sizes are drawn: the square size, the pool of different sizes,
-#: and N for the non-square cases (different from every width)
-SQUARE, WIDTHS, BATCHES, CASE_SEED = 3, (2, 3, 4), (5, 6), 0
+#: the square case's size, and the seed of the other cases' sizes (widths 2, 3, ... in random
+#: order, then N larger than every width)
+SQUARE, CASE_SEED = 3, 0
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,7 @@ class Exercise:
     network : keyword arguments of :class:`bpkit.MLP` (hidden, output, loss, reduction).
     args : (document name, bpkit name) per argument of the student's function, in
         order; bpkit names are "X", "y" (labels or targets, as bpkit takes them),
-        "W1", "b1", ...
+        "W1", "b1", ..., "Theta1" for document 003's [b1 W1], "lam" for the L2 weight.
     outputs : (document name, bpkit name) per returned array, in order ("X": dL/dX).
     answer : ``answer(*args, slip=None)``, the answer in NumPy; ``slip`` names a
         key of ``slips`` ("a+b": both).
@@ -121,8 +127,8 @@ class Exercise:
         """The sizes checked, (n_0, ..., n_L, N): square first, then two with all sizes different."""
         k, rng = len(self.size_names), np.random.default_rng(CASE_SEED)
         cases = [(SQUARE,) * k]
-        for n in BATCHES:
-            cases.append((*rng.permutation(WIDTHS)[: k - 1].tolist(), n))
+        for extra in (1, 2):
+            cases.append((*(int(w) for w in rng.permutation(np.arange(2, k + 1))), k + extra))
         return [tuple(self.fixed.get(i, s) for i, s in enumerate(c)) for c in cases]
 
 
@@ -208,7 +214,7 @@ def check_exercise(name: str, solution: Callable) -> ExerciseResult:
         values = _draw(ex, sizes, seed=number)
         where = f"Case {number} of {len(cases)}: {_describe(ex, sizes)}."
         try:
-            returned = solution(*(_copy(values[b]) for _, b in ex.args))
+            returned = solution(*(_view(ex, b, values) for _, b in ex.args))
         except NotImplementedError:
             return result("not implemented", "Replace `raise NotImplementedError` with your code "
                                              "and run the cell again.")
@@ -266,22 +272,42 @@ def _copy(x: np.ndarray) -> np.ndarray:
     return np.array(x, copy=True)
 
 
+def _view(ex: Exercise, name: str, arrays: dict) -> np.ndarray | float:
+    """A copy of ``arrays[name]``; "Theta<l>" is [b_l W_l] (document 003), "lam" the L2 weight."""
+    if name == "lam":
+        return float(ex.network["l2"])
+    if name.startswith("Theta"):
+        return np.hstack([arrays["b" + name[5:]], arrays["W" + name[5:]]])
+    return _copy(arrays[name])
+
+
 # ----------------------------------------------------------------------------- the references
 
 
 @functools.cache
 def _per_sample(network: tuple, widths: tuple[int, ...], wrt: tuple[str, ...]) -> Callable:
-    """One sample's gradients, derived by sympy.diff and lambdified: f(x, y, params) -> list."""
-    net = sym.symbolic_mlp(list(widths), N=1, reduction="sum",
-                           **{k: v for k, v in network if k != "reduction"})
+    """One sample's gradients, derived by sympy.diff and lambdified: f(x, y, params, c) -> list.
+
+    The loss of one sample is its term plus c/2 times the squared weights; c = l2/N makes
+    the N terms add up to bpkit's loss (mean or sum).
+    """
+    c = sp.Symbol("c")
+    net = sym.symbolic_mlp(list(widths), N=1, reduction="sum", l2=c,
+                           **{k: v for k, v in network if k not in ("reduction", "l2")})
     grads = [sym.gradient(net.loss, net.X if k == "X" else net.params[k]) for k in wrt]
-    symbols = [*net.X, *net.Y, *(s for M in net.params.values() for s in M)]
+    symbols = [*net.X, *net.Y, *(s for M in net.params.values() for s in M), c]
     return _numeric(grads, symbols)
+
+
+def _wrt(ex: Exercise) -> tuple[str, ...]:
+    """The bpkit arrays the outputs need ("Theta<l>" needs b<l> and W<l>)."""
+    names = [[f"b{b[5:]}", f"W{b[5:]}"] if b.startswith("Theta") else [b] for _, b in ex.outputs]
+    return tuple(dict.fromkeys(n for group in names for n in group))
 
 
 def _sympy_gradients(ex: Exercise, sizes: tuple[int, ...], values: dict) -> dict[str, np.ndarray]:
     """The batch gradients: the sum (or mean) of the SymPy per-sample gradients."""
-    wrt = tuple(dict.fromkeys(b for _, b in ex.outputs))
+    wrt = _wrt(ex)
     f = _per_sample(tuple(sorted(ex.network.items())), sizes[:-1], wrt)
     model, N = _model(ex, sizes), sizes[-1]
     Y = model.targets(values["y"], N)
@@ -289,7 +315,7 @@ def _sympy_gradients(ex: Exercise, sizes: tuple[int, ...], values: dict) -> dict
     total = {k: 0.0 for k in wrt if k != "X"}
     dX = np.zeros_like(values["X"])
     for n in range(N):
-        out = f(*values["X"][:, n], *Y[:, n], *params)
+        out = f(*values["X"][:, n], *Y[:, n], *params, model.l2 / N)
         for k, g in zip(wrt, out, strict=True):
             g = np.asarray(g, dtype=np.float64)
             if k == "X":
@@ -300,7 +326,7 @@ def _sympy_gradients(ex: Exercise, sizes: tuple[int, ...], values: dict) -> dict
     grads = {k: scale * v for k, v in total.items()}
     if "X" in wrt:
         grads["X"] = scale * dX
-    return grads
+    return {b: _view(ex, b, grads) for _, b in ex.outputs}
 
 
 def _finite_differences(ex: Exercise, sizes: tuple[int, ...], values: dict) -> dict[str, np.ndarray]:
@@ -314,7 +340,8 @@ def _finite_differences(ex: Exercise, sizes: tuple[int, ...], values: dict) -> d
     def loss(_: np.ndarray) -> float:
         return model.loss(X, values["y"])
 
-    return {b: numerical_gradient(loss, arrays[b]) for _, b in ex.outputs}
+    fd = {b: numerical_gradient(loss, arrays[b]) for b in _wrt(ex)}
+    return {b: _view(ex, b, fd) for _, b in ex.outputs}
 
 
 # ----------------------------------------------------------------------------- the comparison
@@ -385,7 +412,7 @@ def _compare(ex: Exercise, sizes: tuple[int, ...], values: dict, outputs: list[n
             wrong.append((o, b, got))
     if not wrong:
         return None
-    args = [_copy(values[b]) for _, b in ex.args]
+    args = [_view(ex, b, values) for _, b in ex.args]
     correct = [exact[b] for _, b in ex.outputs]
     slips = {}
     for slip in ex.slips:
@@ -401,7 +428,7 @@ def _compare(ex: Exercise, sizes: tuple[int, ...], values: dict, outputs: list[n
     lines = []
     for o, b, got in wrong:
         want = exact[b]
-        lines.append(_difference(o, got, want, fd[b], dict((v, k) for k, v in ex.args).get(b)))
+        lines.append(_difference(o, got, want, fd[b], {v: k for k, v in ex.args}.get(b)))
         name = whole[0] if whole else next(
             (s for s, ans in slips.items() if _close(got, ans[index[o]])
              and not _close(ans[index[o]], want)), None)

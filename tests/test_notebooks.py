@@ -14,6 +14,7 @@ function, which ``bpkit.exercises.check_exercise`` then checks.
 import ast
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,9 @@ NOTEBOOKS = sorted(p for p in (ROOT / "book").glob("*.ipynb"))
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 CHAPTERS = [ROOT / f"{entry['file']}.ipynb" for part in TOC["parts"]
             if part["caption"] == "The source documents" for entry in part["chapters"]]
+TEMPLATE = ROOT / "book/_templates/chapter.ipynb"  # `make chapter` copies it; not in the book
+sys.path.insert(0, str(ROOT / "tools"))
+import install_cell  # noqa: E402
 
 
 def cells(path, kind):
@@ -36,7 +40,18 @@ def test_there_are_notebooks_and_chapters():
     assert all(p in NOTEBOOKS for p in CHAPTERS)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def install_cell_is_first(path, root=ROOT):
+    """The notebook's first code cell is book/_templates/install_cell.py, filled from _config.yml."""
+    return install_cell.is_current(path, install_cell.cell_source(root))
+
+
+@pytest.mark.parametrize("path", [*NOTEBOOKS, TEMPLATE], ids=lambda p: p.name)
+def test_first_code_cell_installs_bpkit_where_missing(path):
+    assert install_cell_is_first(path), \
+        f"{path.name}: first code cell is not the install cell; run `make install-cell`"
+
+
+@pytest.mark.parametrize("path", [*NOTEBOOKS, TEMPLATE], ids=lambda p: p.name)
 def test_stripped_and_runnable(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
@@ -50,7 +65,7 @@ def tags(cell):
     return set(cell.get("metadata", {}).get("tags", []))
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*NOTEBOOKS, TEMPLATE], ids=lambda p: p.name)
 def test_asserts_and_defines_no_library_code(path):
     code, nb = cells(path, "code")
     trees = [ast.parse(src) for src in code]
@@ -74,7 +89,7 @@ def test_asserts_and_defines_no_library_code(path):
     assert "filterwarnings" not in source
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*CHAPTERS, TEMPLATE], ids=lambda p: p.name)
 def test_chapter_ends_with_summary_and_exercises(path):
     markdown, _ = cells(path, "markdown")
     text = "\n".join(markdown)

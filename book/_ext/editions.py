@@ -8,7 +8,12 @@
   follows it (the reference solution's code cells); ``_GatedSolutionStart`` and
   ``_drop_hidden_gates`` remove everything up to its ``solution-end``.
 - Every page carries ``<meta name="book-edition">`` so tests can tell the editions apart.
+- The edition is also a Sphinx tag, so a page can say something to one edition only with
+  ``{only} instructor`` (or ``student``); the student edition's sources lose those blocks too.
 - Each inline script is included once (see ``_page_context``).
+- In the PDF (LaTeX builder) the source of code cells folded on the page (``hide-input``,
+  ``hide-cell``) is left out: paper cannot unfold it, and the page reads as the derivation
+  without it. The downloaded notebooks keep every cell.
 - Launch buttons (Binder, Colab) need ``repository: url:``; sphinx-book-theme
   crashes on notebook pages when they are configured without it, so they are
   dropped while the URL is unset.
@@ -26,10 +31,12 @@ from sphinx_exercise.nodes import solution_end_node
 
 EDITIONS = ("instructor", "student")
 _OPEN = re.compile(r"^\s*(?P<fence>`{3,}|~{3,}|:{3,})\s*\{(?P<name>solution(?:-start|-end)?)\}")
+_ONLY_INSTRUCTOR = re.compile(r"^\s*(?P<fence>`{3,}|~{3,}|:{3,})\s*\{only\}\s+instructor\s*$")
 
 
 def strip_solutions(lines, in_gate=False):
-    """Drop solution directives (fenced, and gated start..end) from Markdown lines.
+    """Drop solution directives (fenced, and gated start..end) and ``{only} instructor``
+    blocks from Markdown lines.
 
     Returns (kept_lines, in_gate) so a gated solution can span notebook cells.
     """
@@ -39,9 +46,9 @@ def strip_solutions(lines, in_gate=False):
             if close.match(line):
                 close = None
             continue
-        m = _OPEN.match(line)
+        m = _OPEN.match(line) or _ONLY_INSTRUCTOR.match(line)
         if m:
-            fence, name = m["fence"], m["name"]
+            fence, name = m["fence"], m.groupdict().get("name")
             close = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
             in_gate = {"solution-start": True, "solution-end": False}.get(name, in_gate)
             continue
@@ -52,7 +59,7 @@ def strip_solutions(lines, in_gate=False):
 
 def _strip_file(path):
     text = path.read_text(encoding="utf-8")
-    if "{solution" not in text:
+    if "{solution" not in text and "{only}" not in text:
         return
     if path.suffix == ".ipynb":
         nb, cells, in_gate = json.loads(text), [], False
@@ -60,9 +67,9 @@ def _strip_file(path):
             src = cell["source"]
             src = src.splitlines(keepends=True) if isinstance(src, str) else src
             if cell["cell_type"] == "markdown":
-                was_in_gate = in_gate
+                had_text = "".join(src).strip()
                 src, in_gate = strip_solutions(src, in_gate)
-                if was_in_gate and in_gate and not src:
+                if had_text and not "".join(src).strip():  # all of it was solution: drop it
                     continue
             elif in_gate:
                 continue
@@ -79,6 +86,7 @@ def _config_inited(app, config):
     if edition not in EDITIONS:
         raise ValueError(f"BOOK_EDITION must be one of {EDITIONS}, not {edition!r}")
     config.book_edition = edition
+    app.tags.add(edition)
     if edition == "student":
         config.hide_solutions = True
     theme = config.html_theme_options
@@ -100,6 +108,16 @@ def _page_context(app, pagename, templatename, context, doctree):
     context["script_files"] = scripts
     meta = f'<meta name="book-edition" content="{app.config.book_edition}" />\n'
     context["metatags"] = context.get("metatags", "") + meta
+
+
+def _drop_folded_code(app, doctree, docname):
+    if app.builder.format != "latex":
+        return
+    for cell in list(doctree.findall(nodes.container)):
+        if cell.get("hide_mode") in ("input", "input+output", "all"):
+            for child in list(cell.children):
+                if child.get("nb_element") == "cell_code_source":
+                    cell.remove(child)
 
 
 def _build_finished(app, exc):
@@ -145,5 +163,6 @@ def setup(app):
     app.add_config_value("book_edition", "instructor", "env")
     app.connect("config-inited", _config_inited, priority=400)
     app.connect("html-page-context", _page_context)
+    app.connect("doctree-resolved", _drop_folded_code)
     app.connect("build-finished", _build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
