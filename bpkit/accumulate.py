@@ -43,17 +43,8 @@ import numpy as np
 from ._validate import as_array
 from .activations import ACTIVATIONS
 
-__all__ = [
-    "HIDDEN",
-    "backprop",
-    "backward_gradients",
-    "backward_multiplications",
-    "cost",
-    "from_thetas",
-    "naive_multiplications",
-    "path_sum_gradients",
-    "to_thetas",
-]
+__all__ = ["HIDDEN", "backprop", "backward_gradients", "backward_multiplications", "cost",
+           "from_thetas", "naive_multiplications", "path_sum_gradients", "to_thetas"]
 
 #: activations accepted for the hidden layers (the output layer is linear)
 HIDDEN = ("identity", "sigmoid", "tanh", "relu")

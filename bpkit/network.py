@@ -6,7 +6,7 @@ A_0 = X (D, N). The backward pass walks the layers' caches in reverse:
     dZ_L from the loss;  dA_{l-1} = W_l^T dZ_l;  dZ_{l-1} = g'(Z_{l-1}) * dA_{l-1}
     dW_l = dZ_l A_{l-1}^T (+ L2 term);  db_l = dZ_l 1_N
 
-The chapter "Backprop for L layers" derives and proves these four equations.
+The chapter "Backpropagation for L layers" derives and proves these four equations.
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+import bpkit
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import install_cell  # noqa: E402
@@ -126,7 +128,7 @@ def test_installs_from_the_repository_where_missing_and_is_a_no_op_elsewhere(tmp
     first = subprocess.run([python, "-c", source], cwd=tmp_path, env=env, capture_output=True,
                            text=True, timeout=400)
     assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
-    assert "Successfully installed" in first.stdout and "bpkit-0.1.0" in first.stdout
+    assert "Successfully installed" in first.stdout and f"bpkit-{bpkit.__version__}" in first.stdout
     done = subprocess.run([python, "-c", check], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.stdout.split() == ["True", "prove_formula"], done.stderr
