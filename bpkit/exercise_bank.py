@@ -1,9 +1,9 @@
 """The book's self-checking exercises, for :func:`bpkit.exercises.check_exercise`.
 
-Each exercise is an :class:`~bpkit.exercises.Exercise`: the network of its
+Each exercise is an :class:`Exercise`: the network of its
 chapter (as :class:`bpkit.MLP` arguments), the student's arguments and outputs
 in the document's names, and the answer in NumPy with the slips students make,
-each a key of :data:`bpkit.exercises.MISTAKES`, described in the document's
+each a key of :data:`MISTAKES`, described in the document's
 notation. The checker compares a wrong answer with every slip to name it; the
 tests (``tests/test_exercises.py``) check that the slip-free answer passes and
 that every slip is recognised by its name.
@@ -13,10 +13,107 @@ Sizes in the names: samples are columns; ``W`` is (n_out, n_in), a bias (n_out, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from .activations import sigmoid
-from .exercises import Exercise
+
+#: mistake name -> what it is, in general terms. Each exercise says it in its own notation.
+MISTAKES: dict[str, str] = {
+    # recognised from one output and its correct value, in every exercise ({N}: the batch size)
+    "transposed": "the gradient is transposed (the (n_in, n_out) layout of row-major code)",
+    "wrong_sign": "the gradient has the wrong sign",
+    "bias_not_summed": "the bias gradient keeps one column per sample instead of their sum",
+    "bias_averaged": "the bias gradient is averaged over the {N} samples where the loss sums",
+    "divided_by_n": "the gradient is divided by {N} where the loss sums over the samples",
+    "divided_twice": "the gradient is divided by {N} twice (the mean loss has one 1/{N})",
+    "missing_mean": "the gradient is {N} times too large: the 1/{N} of the mean loss is missing",
+    # slips in one exercise's chain of formulas (bpkit.exercise_bank)
+    "missing_transpose": "W where W^T belongs when the gradient goes back through a layer",
+    "missing_input_transpose": "dZ A where dZ A^T belongs in the weight gradient",
+    "missing_activation_derivative": "the factor g'(Z) of a hidden layer is left out",
+    "missing_output_derivative": "the factor g'(Z) of the output layer is left out",
+    "derivative_at_output": "g' taken at the activation A = g(Z) instead of at Z",
+    "sigmoid_slope": "the sigmoid's slope A(1 - A) used for tanh, whose slope is 1 - A^2",
+    "pre_activation": "the pre-activation Z used where the activation A = g(Z) belongs",
+    "one_hot_not_subtracted": "dL/df = P, without subtracting the one-hot labels",
+    "chain_in_wrong_order": "the chain rule multiplied out left to right without transposes",
+    "matrix_product_for_hadamard": "a matrix product where the entrywise product with g' belongs",
+    "truncated_sum": "the sum over the outputs stops one short of C",
+    "upstream_before_activation": "dA of the next layer used where dZ belongs (its g' skipped)",
+    "swapped_loss_arguments": "the derivative of L(d, y) with the arguments swapped",
+    "squared_error_slope": "the squared error's dy = y - d used with a cross-entropy loss",
+    "slope_on_linear_output": "the output error multiplied by a slope g', but the outputs are linear",
+    "bias_unit_delta": "an error term for the bias unit, which receives no weights",
+    "regularised_bias": "the L2 term also added to the bias column, which is not regularised",
+    "missing_l2": "the gradient of the L2 term left out",
+    "shared_target": "every output of a sample compared with one target, the sample's first",
+    "activation_of_same_layer": "dW_l = delta_l A_l^T, where A_(l-1), the input of layer l, belongs",
+    "slope_at_input": "dL/dX multiplied by a slope g'(X), but nothing is applied to X",
+}
+
+#: the square case's size, and the seed of the other cases' sizes
+SQUARE, CASE_SEED = 3, 0
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One self-checking exercise (the exercises are in :mod:`bpkit.exercise_bank`).
+
+    Attributes
+    ----------
+    name, label : the key for :func:`check_exercise` and the book's label ("ex-000-5").
+    network : keyword arguments of :class:`bpkit.MLP` (hidden, output, loss, reduction, l2).
+    args : (document name, bpkit name) per argument of the student's function, in
+        order; bpkit names are "X", "y" (labels or targets, as bpkit takes them),
+        "W1", "b1", ..., "Theta1" for document 003's [b1 W1], "lam" for the L2 weight,
+        "W*" and "b*" for the lists [W1, ..., WL] and [b1, ..., bL].
+    outputs : (document name, bpkit name) per returned item, in order ("X": dL/dX;
+        "W*", "b*": a list with one gradient per layer).
+    answer : ``answer(*args, slip=None)``, the answer in NumPy; ``slip`` names a
+        key of ``slips`` ("a+b": both).
+    slips : slip -> what it does, in the document's notation; each slip's
+        parts are keys of :data:`MISTAKES`.
+    size_names : names of the widths n_0..n_L and of N, as the document writes them;
+        None for n_0, ..., n_L, N with the depth L of each case given by ``depths``.
+    fixed : {position in size_names: value}, e.g. one output unit, or N = 1.
+    hold : bpkit parameters held at 0 and not passed to the student (no biases).
+    cites : mistake -> the erratum of the book it reproduces, e.g. "E000-4".
+    depths : the depth L of the three cases, when ``size_names`` is None.
+    """
+
+    name: str
+    label: str
+    network: dict
+    args: tuple[tuple[str, str], ...]
+    outputs: tuple[tuple[str, str], ...]
+    answer: Callable[..., tuple]
+    slips: dict[str, str]
+    size_names: tuple[str, ...] | None
+    fixed: dict[int, int] = field(default_factory=dict)
+    hold: tuple[str, ...] = ()
+    cites: dict[str, str] = field(default_factory=dict)
+    depths: tuple[int, int, int] | None = None
+
+    def cases(self) -> list[tuple[int, ...]]:
+        """The sizes (n_0, ..., n_L, N) checked: first every size 3, then two draws in which
+        every size differs from the others (neighbouring widths, with ``depths``) and N is larger."""
+        rng = np.random.default_rng(CASE_SEED)
+        depths = self.depths or (len(self.size_names) - 2,) * 3
+        cases = [(SQUARE,) * (depths[0] + 2)]
+        for depth, extra in zip(depths[1:], (1, 2), strict=True):
+            if self.depths is None:
+                widths = [int(w) for w in rng.permutation(np.arange(2, depth + 3))]
+            else:
+                widths = [int(rng.integers(2, 5))]
+                while len(widths) <= depth:
+                    widths.append(int(rng.choice([w for w in (2, 3, 4) if w != widths[-1]])))
+            cases.append((*widths, max(widths) + extra))
+        return [tuple(self.fixed.get(i, s) for i, s in enumerate(c)) for c in cases]
+
+
 
 
 def _parts(slip: str | None) -> set[str]:
@@ -200,6 +297,51 @@ def logistic_minibatch(X, d, w, b, slip=None):
     return dv @ X.T / m, dv.sum(axis=1, keepdims=True) / m
 
 
+# ----------------------------------------------------------------------------- L layers
+
+
+def l_layer_backward(X, Y, Ws, bs, slip=None):
+    """Chapter on L layers: the lists (dWs, dbs); tanh hidden layers, linear output, mean loss."""
+    s = _parts(slip)
+    L, N = len(Ws), X.shape[1]
+    A, Z = [X], [None]                               # A_0..A_L, Z_1..Z_L
+    for l in range(1, L + 1):
+        Z.append(Ws[l - 1] @ A[-1] + bs[l - 1])
+        A.append(np.tanh(Z[l]) if l < L else Z[l])
+    delta = (A[L] - Y) / N
+    if "slope_on_linear_output" in s:
+        delta = delta * (1 - np.tanh(Z[L]) ** 2)
+    dWs, dbs = [None] * L, [None] * L
+    for l in range(L, 0, -1):
+        inputs = Z[l - 1] if "pre_activation" in s and l > 1 else A[l - 1]
+        inputs = A[l] if "activation_of_same_layer" in s else inputs
+        dWs[l - 1] = delta @ (inputs if "missing_input_transpose" in s else inputs.T)
+        dbs[l - 1] = delta.sum(axis=1, keepdims=True)
+        if l > 1:
+            W = Ws[l - 1]
+            delta = ((W if "missing_transpose" in s else W.T) @ delta) * _slope(A[l - 1], "tanh", s)
+    return dWs, dbs
+
+
+def l_layer_input_gradient(X, y, Ws, bs, slip=None):
+    """Chapter on L layers: dL/dX; sigmoid hidden layers, softmax cross-entropy, mean loss."""
+    s = _parts(slip)
+    L, N = len(Ws), X.shape[1]
+    A = [X]
+    for l in range(1, L + 1):
+        Z = Ws[l - 1] @ A[-1] + bs[l - 1]
+        A.append(sigmoid(Z) if l < L else Z)
+    P = np.exp(A[L] - A[L].max(axis=0))
+    P /= P.sum(axis=0)
+    delta = (P if "one_hot_not_subtracted" in s else P - np.eye(P.shape[0])[:, y]) / N
+    for l in range(L, 0, -1):
+        W = Ws[l - 1]
+        delta = (W if "missing_transpose" in s else W.T) @ delta
+        if l > 1:
+            delta = delta * _slope(A[l - 1], "sigmoid", s)
+    return delta * sigmoid(X) * (1 - sigmoid(X)) if "slope_at_input" in s else delta
+
+
 # ----------------------------------------------------------------------------- the bank
 
 _MLP_000 = {"hidden": "sigmoid", "output": "identity", "loss": "half_squared_error",
@@ -315,6 +457,38 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
          "slope_on_linear_output": "delta4 = (a4 - y) g'(z4), but the output units are linear: "
                                    "delta4 = a4 - y"},
         ("S_1", "S_2", "S_3", "S_4", "m"), fixed={4: 1}),
+    Exercise(
+        "l-layer-backward", "ex-llayers-7",
+        {"hidden": "tanh", "output": "identity", "loss": "half_squared_error", "reduction": "mean"},
+        (("X", "X"), ("Y", "y"), ("Ws", "W*"), ("bs", "b*")),
+        (("dWs", "W*"), ("dbs", "b*")), l_layer_backward,
+        {"missing_activation_derivative": "delta_l = W_(l+1)^T delta_(l+1) without the factor "
+                                          "g'(Z_l) = 1 - A_l^2",
+         "derivative_at_output": "g' taken at A_l instead of at Z_l: 1 - tanh(A_l)^2 where "
+                                 "1 - A_l^2 belongs",
+         "sigmoid_slope": "the sigmoid's slope A_l (1 - A_l) where tanh's slope 1 - A_l^2 belongs",
+         "missing_transpose": "W_(l+1) delta_(l+1) where W_(l+1)^T delta_(l+1) belongs",
+         "missing_input_transpose": "dW_l = delta_l A_(l-1) where delta_l A_(l-1)^T belongs",
+         "pre_activation": "dW_l = delta_l Z_(l-1)^T where A_(l-1) = g(Z_(l-1)) belongs",
+         "activation_of_same_layer": "dW_l = delta_l A_l^T, the output of layer l, where its "
+                                     "input A_(l-1) belongs",
+         "slope_on_linear_output": "delta_L multiplied by tanh'(Z_L), but the output layer is "
+                                   "linear: delta_L = (A_L - Y) / N"},
+        None, depths=(3, 2, 4)),
+    Exercise(
+        "l-layer-input-gradient", "ex-llayers-8",
+        {"hidden": "sigmoid", "output": "softmax", "loss": "cross_entropy", "reduction": "mean"},
+        (("X", "X"), ("y", "y"), ("Ws", "W*"), ("bs", "b*")),
+        (("dX", "X"),), l_layer_input_gradient,
+        {"missing_transpose": "W_l delta_l where W_l^T delta_l belongs",
+         "missing_activation_derivative": "delta_l = W_(l+1)^T delta_(l+1) without the factor "
+                                          "g'(Z_l) = A_l (1 - A_l)",
+         "derivative_at_output": "g' taken at A_l instead of at Z_l: sigma(A_l) (1 - sigma(A_l)) "
+                                 "where A_l (1 - A_l) belongs",
+         "one_hot_not_subtracted": "delta_L = P / N where (P - Y) / N belongs",
+         "slope_at_input": "dL/dX = (W_1^T delta_1) * sigma'(X), but no activation is applied "
+                           "to X: dL/dX = W_1^T delta_1"},
+        None, depths=(3, 2, 4)),
     Exercise(
         "minibatch-backward", "ex-004-6", _NET_004,
         (("X", "X"), ("D", "y"), ("W1", "W1"), ("b1", "b1"), ("W2", "W2"), ("b2", "b2")),

@@ -18,7 +18,7 @@ mistake: a stub that still raises ``NotImplementedError`` is "not implemented
 yet"; an exception, a wrong shape, a NaN or a wrong return type gets a message
 in plain words. When an answer is wrong, the checker says which output, at which
 entry, the expected and the received value, and, when the answer matches a
-known mistake, its name (:data:`MISTAKES`). Two kinds are recognised:
+known mistake, its name (:data:`bpkit.exercise_bank.MISTAKES`). Two kinds are recognised:
 
 - mistakes that can be read off one output and its correct value (a transposed
   or negated gradient, a factor N too many or too few, a bias gradient that
@@ -26,6 +26,9 @@ known mistake, its name (:data:`MISTAKES`). Two kinds are recognised:
 - slips in the middle of one exercise's chain of formulas (a missing factor
   g'(Z), a missing transpose of W, the document's errata): each exercise of
   :mod:`bpkit.exercise_bank` computes its answer with each slip and compares.
+
+The exercises themselves (:class:`Exercise`, :data:`EXERCISES`) and the catalogue of
+mistakes (:data:`MISTAKES`) are in :mod:`bpkit.exercise_bank`.
 
 >>> from bpkit.exercises import check_exercise
 >>> def backward(I, Y, W_H, b_H, W_O, b_O):
@@ -42,94 +45,16 @@ import inspect
 import textwrap
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
 from . import symbolic as sym
+from .exercise_bank import EXERCISES, MISTAKES, Exercise
 from .gradcheck import TOL, numerical_gradient, relative_error
 from .network import MLP
 from .symbolic.activations import _numeric
-
-#: mistake name -> what it is, in general terms. Each exercise says it in its own notation.
-MISTAKES: dict[str, str] = {
-    # recognised from one output and its correct value, in every exercise ({N}: the batch size)
-    "transposed": "the gradient is transposed (the (n_in, n_out) layout of row-major code)",
-    "wrong_sign": "the gradient has the wrong sign",
-    "bias_not_summed": "the bias gradient keeps one column per sample instead of their sum",
-    "bias_averaged": "the bias gradient is averaged over the {N} samples where the loss sums",
-    "divided_by_n": "the gradient is divided by {N} where the loss sums over the samples",
-    "divided_twice": "the gradient is divided by {N} twice (the mean loss has one 1/{N})",
-    "missing_mean": "the gradient is {N} times too large: the 1/{N} of the mean loss is missing",
-    # slips in one exercise's chain of formulas (bpkit.exercise_bank)
-    "missing_transpose": "W where W^T belongs when the gradient goes back through a layer",
-    "missing_input_transpose": "dZ A where dZ A^T belongs in the weight gradient",
-    "missing_activation_derivative": "the factor g'(Z) of a hidden layer is left out",
-    "missing_output_derivative": "the factor g'(Z) of the output layer is left out",
-    "derivative_at_output": "g' taken at the activation A = g(Z) instead of at Z",
-    "sigmoid_slope": "the sigmoid's slope A(1 - A) used for tanh, whose slope is 1 - A^2",
-    "pre_activation": "the pre-activation Z used where the activation A = g(Z) belongs",
-    "one_hot_not_subtracted": "dL/df = P, without subtracting the one-hot labels",
-    "chain_in_wrong_order": "the chain rule multiplied out left to right without transposes",
-    "matrix_product_for_hadamard": "a matrix product where the entrywise product with g' belongs",
-    "truncated_sum": "the sum over the outputs stops one short of C",
-    "upstream_before_activation": "dA of the next layer used where dZ belongs (its g' skipped)",
-    "swapped_loss_arguments": "the derivative of L(d, y) with the arguments swapped",
-    "squared_error_slope": "the squared error's dy = y - d used with a cross-entropy loss",
-    "slope_on_linear_output": "the output error multiplied by a slope g', but the outputs are linear",
-    "bias_unit_delta": "an error term for the bias unit, which receives no weights",
-    "regularised_bias": "the L2 term also added to the bias column, which is not regularised",
-    "missing_l2": "the gradient of the L2 term left out",
-    "shared_target": "every output of a sample compared with one target, the sample's first",
-}
-
-#: the square case's size, and the seed of the other cases' sizes (widths 2, 3, ... in random
-#: order, then N larger than every width)
-SQUARE, CASE_SEED = 3, 0
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """One self-checking exercise (the exercises are in :mod:`bpkit.exercise_bank`).
-
-    Attributes
-    ----------
-    name, label : the key for :func:`check_exercise` and the book's label ("ex-000-5").
-    network : keyword arguments of :class:`bpkit.MLP` (hidden, output, loss, reduction).
-    args : (document name, bpkit name) per argument of the student's function, in
-        order; bpkit names are "X", "y" (labels or targets, as bpkit takes them),
-        "W1", "b1", ..., "Theta1" for document 003's [b1 W1], "lam" for the L2 weight.
-    outputs : (document name, bpkit name) per returned array, in order ("X": dL/dX).
-    answer : ``answer(*args, slip=None)``, the answer in NumPy; ``slip`` names a
-        key of ``slips`` ("a+b": both).
-    slips : slip -> what it does, in the document's notation; each slip's
-        parts are keys of :data:`MISTAKES`.
-    size_names : names of the widths n_0..n_L and of N, as the document writes them.
-    fixed : {position in size_names: value}, e.g. one output unit, or N = 1.
-    hold : bpkit parameters held at 0 and not passed to the student (no biases).
-    cites : mistake -> the erratum of the book it reproduces, e.g. "E000-4".
-    """
-
-    name: str
-    label: str
-    network: dict
-    args: tuple[tuple[str, str], ...]
-    outputs: tuple[tuple[str, str], ...]
-    answer: Callable[..., tuple]
-    slips: dict[str, str]
-    size_names: tuple[str, ...]
-    fixed: dict[int, int] = field(default_factory=dict)
-    hold: tuple[str, ...] = ()
-    cites: dict[str, str] = field(default_factory=dict)
-
-    def cases(self) -> list[tuple[int, ...]]:
-        """The sizes checked, (n_0, ..., n_L, N): square first, then two with all sizes different."""
-        k, rng = len(self.size_names), np.random.default_rng(CASE_SEED)
-        cases = [(SQUARE,) * k]
-        for extra in (1, 2):
-            cases.append((*(int(w) for w in rng.permutation(np.arange(2, k + 1))), k + extra))
-        return [tuple(self.fixed.get(i, s) for i, s in enumerate(c)) for c in cases]
 
 
 @dataclass(frozen=True)
@@ -184,24 +109,22 @@ def check_exercise(name: str, solution: Callable) -> ExerciseResult:
 
     Raises ValueError for an unknown exercise name (a mistake of the book, not the student's).
     """
-    from .exercise_bank import EXERCISES
-
     if not isinstance(name, str) or name not in EXERCISES:
         raise ValueError(f"unknown exercise {name!r}; expected one of {sorted(EXERCISES)}")
     ex = EXERCISES[name]
-    head = f"{ex.label} ({ex.name})"
     names = [a for a, _ in ex.args]
 
     def result(status: str, text: str, mistakes: tuple[str, ...] = ()) -> ExerciseResult:
-        verdict = {"passed": "passed", "not implemented": "not implemented yet",
-                   "wrong": "not yet right", "error": "not yet right"}[status]
-        body = "\n".join(textwrap.fill(p, 88, break_on_hyphens=False, break_long_words=False)
-                         if not p.startswith("  ") else p for p in text.split("\n"))
-        return ExerciseResult(ex.name, ex.label, status, f"{head}: {verdict}.\n{body}", mistakes)
+        verdict = {"passed": "passed", "not implemented": "not implemented yet"}.get(
+            status, "not yet right")
+        body = "\n".join(p if p.startswith("  ") else textwrap.fill(
+            p, 88, break_on_hyphens=False, break_long_words=False) for p in text.split("\n"))
+        return ExerciseResult(ex.name, ex.label, status,
+                              f"{ex.label} ({ex.name}): {verdict}.\n{body}", mistakes)
 
     if not callable(solution):
-        return result("error", f"check_exercise needs your function itself, as in "
-                               f"check_exercise({name!r}, my_function); got {type(solution).__name__}.")
+        return result("error", f"check_exercise needs your function itself, as in check_exercise("
+                               f"{name!r}, my_function); got {type(solution).__name__}.")
     try:
         inspect.signature(solution).bind(*names)
     except TypeError:
@@ -219,19 +142,17 @@ def check_exercise(name: str, solution: Callable) -> ExerciseResult:
             return result("not implemented", "Replace `raise NotImplementedError` with your code "
                                              "and run the cell again.")
         except Exception as err:                # the student's code failed: say where, plainly
+            shapes = isinstance(err, ValueError) and ("matmul" in str(err) or "broadcast" in str(err))
             hint = ("\nA product or a sum got operands of mismatched shapes. The sizes of this case "
-                    "differ from each other, so a missing or extra transpose shows here."
-                    if isinstance(err, ValueError) and ("matmul" in str(err) or "broadcast" in str(err))
-                    else "")
+                    "differ from each other, so a missing or extra transpose shows here.") if shapes else ""
             return result("error", f"{where} Your function raised {type(err).__name__}: {err}"
                                    f"{_where_in(solution, err)}{hint}")
-        outputs, problem = _unpack(ex, returned)
+        outputs, problem = _unpack(ex, returned, len(sizes) - 2)
         if problem:
             return result("error", f"{where} {problem}")
         verdict = _compare(ex, sizes, values, outputs)
         if verdict is not None:
-            text, mistakes = verdict
-            return result("wrong", f"{where}\n{text}", mistakes)
+            return result("wrong", f"{where}\n{verdict[0]}", verdict[1])
     outs = ", ".join(o for o, _ in ex.outputs)
     agree = "agrees" if len(ex.outputs) == 1 else "agree"
     return result("passed", f"{outs} {agree} with the gradient derived by SymPy (relative difference "
@@ -244,8 +165,10 @@ def check_exercise(name: str, solution: Callable) -> ExerciseResult:
 
 
 def _describe(ex: Exercise, sizes: tuple[int, ...]) -> str:
-    return ", ".join(f"{n}={s}" for i, (n, s) in enumerate(zip(ex.size_names, sizes, strict=True))
+    names = ex.size_names or [*(f"n_{l}" for l in range(len(sizes) - 1)), "N"]
+    text = ", ".join(f"{n}={s}" for i, (n, s) in enumerate(zip(names, sizes, strict=True))
                      if i not in ex.fixed)
+    return text if ex.size_names else f"L={len(sizes) - 2} ({text})"
 
 
 def _model(ex: Exercise, sizes: tuple[int, ...]) -> MLP:
@@ -268,17 +191,23 @@ def _draw(ex: Exercise, sizes: tuple[int, ...], seed: int) -> dict[str, np.ndarr
     return values
 
 
-def _copy(x: np.ndarray) -> np.ndarray:
-    return np.array(x, copy=True)
-
-
-def _view(ex: Exercise, name: str, arrays: dict) -> np.ndarray | float:
-    """A copy of ``arrays[name]``; "Theta<l>" is [b_l W_l] (document 003), "lam" the L2 weight."""
+def _view(ex: Exercise, name: str, arrays: dict) -> np.ndarray | float | list:
+    """A copy of ``arrays[name]``; "Theta<l>" is [b_l W_l] (document 003), "lam" the L2 weight,
+    "W*" the list [W1, ..., WL]."""
     if name == "lam":
         return float(ex.network["l2"])
     if name.startswith("Theta"):
         return np.hstack([arrays["b" + name[5:]], arrays["W" + name[5:]]])
-    return _copy(arrays[name])
+    if name.endswith("*"):
+        depth = sum(1 for k in arrays if k.startswith("W"))
+        return [np.array(arrays[f"{name[0]}{l}"]) for l in range(1, depth + 1)]
+    return np.array(arrays[name])
+
+
+def _slots(ex: Exercise, depth: int) -> list[tuple[str, str]]:
+    """(label, bpkit name) of every returned array, the lists "W*", "b*" spread out by layer."""
+    return [(f"{o}[{l - 1}]", f"{b[0]}{l}") if b.endswith("*") else (o, b)
+            for o, b in ex.outputs for l in (range(1, depth + 1) if b.endswith("*") else [0])]
 
 
 # ----------------------------------------------------------------------------- the references
@@ -299,34 +228,31 @@ def _per_sample(network: tuple, widths: tuple[int, ...], wrt: tuple[str, ...]) -
     return _numeric(grads, symbols)
 
 
-def _wrt(ex: Exercise) -> tuple[str, ...]:
+def _wrt(slots: list[tuple[str, str]]) -> tuple[str, ...]:
     """The bpkit arrays the outputs need ("Theta<l>" needs b<l> and W<l>)."""
-    names = [[f"b{b[5:]}", f"W{b[5:]}"] if b.startswith("Theta") else [b] for _, b in ex.outputs]
+    names = [[f"b{b[5:]}", f"W{b[5:]}"] if b.startswith("Theta") else [b] for _, b in slots]
     return tuple(dict.fromkeys(n for group in names for n in group))
 
 
 def _sympy_gradients(ex: Exercise, sizes: tuple[int, ...], values: dict) -> dict[str, np.ndarray]:
     """The batch gradients: the sum (or mean) of the SymPy per-sample gradients."""
-    wrt = _wrt(ex)
+    slots = _slots(ex, len(sizes) - 2)
+    wrt = _wrt(slots)
     f = _per_sample(tuple(sorted(ex.network.items())), sizes[:-1], wrt)
     model, N = _model(ex, sizes), sizes[-1]
     Y = model.targets(values["y"], N)
     params = np.concatenate([values[k].ravel() for k in model.params])
-    total = {k: 0.0 for k in wrt if k != "X"}
-    dX = np.zeros_like(values["X"])
+    grads = {k: np.zeros_like(values[k]) for k in wrt}
     for n in range(N):
         out = f(*values["X"][:, n], *Y[:, n], *params, model.l2 / N)
         for k, g in zip(wrt, out, strict=True):
             g = np.asarray(g, dtype=np.float64)
             if k == "X":
-                dX[:, n] = g.ravel()
+                grads[k][:, n] = g.ravel()
             else:
-                total[k] = total[k] + g.reshape(values[k].shape)
+                grads[k] += g.reshape(values[k].shape)
     scale = 1.0 / N if ex.network.get("reduction", "mean") == "mean" else 1.0
-    grads = {k: scale * v for k, v in total.items()}
-    if "X" in wrt:
-        grads["X"] = scale * dX
-    return {b: _view(ex, b, grads) for _, b in ex.outputs}
+    return {b: scale * _view(ex, b, grads) for _, b in slots}
 
 
 def _finite_differences(ex: Exercise, sizes: tuple[int, ...], values: dict) -> dict[str, np.ndarray]:
@@ -334,23 +260,24 @@ def _finite_differences(ex: Exercise, sizes: tuple[int, ...], values: dict) -> d
     model = _model(ex, sizes)
     for k in model.params:
         model.params[k][...] = values[k]
-    X = _copy(values["X"])
+    X = np.array(values["X"])
     arrays = dict(model.params, X=X)
 
     def loss(_: np.ndarray) -> float:
         return model.loss(X, values["y"])
 
-    fd = {b: numerical_gradient(loss, arrays[b]) for b in _wrt(ex)}
-    return {b: _view(ex, b, fd) for _, b in ex.outputs}
+    slots = _slots(ex, len(sizes) - 2)
+    fd = {b: numerical_gradient(loss, arrays[b]) for b in _wrt(slots)}
+    return {b: _view(ex, b, fd) for _, b in slots}
 
 
 # ----------------------------------------------------------------------------- the comparison
 
 
-def _unpack(ex: Exercise, returned: object) -> tuple[list[np.ndarray], str | None]:
-    """The student's outputs as float arrays, or a message saying what is wrong with them."""
+def _unpack(ex: Exercise, returned: object, depth: int) -> tuple[list[np.ndarray], str | None]:
+    """The student's outputs as a flat list of float arrays, or what is wrong with them."""
     names = [o for o, _ in ex.outputs]
-    want = f"the {len(names)} arrays ({', '.join(names)})" if len(names) > 1 else f"the array {names[0]}"
+    want = f"the {len(names)} outputs ({', '.join(names)})" if len(names) > 1 else names[0]
     if returned is None:
         return [], f"Your function returned None; it must return {want}. Is `return` missing?"
     if len(names) == 1 and not isinstance(returned, tuple | list):
@@ -359,21 +286,27 @@ def _unpack(ex: Exercise, returned: object) -> tuple[list[np.ndarray], str | Non
         what = (f"a {type(returned).__name__} of length {len(returned)}"
                 if isinstance(returned, tuple | list) else f"a value of type {type(returned).__name__}")
         return [], f"Your function must return {want}, in this order; it returned {what}."
+    items = []
+    for (o, b), r in zip(ex.outputs, returned, strict=True):
+        if not b.endswith("*"):
+            items.append((o, r))
+        elif not isinstance(r, tuple | list) or len(r) != depth:
+            got = f"length {len(r)}" if isinstance(r, tuple | list) else f"type {type(r).__name__}"
+            return [], (f"{o} must be a list of {depth} arrays, one per layer (L = {depth} here); "
+                        f"it has {got}.")
+        else:
+            items += [(f"{o}[{i}]", a) for i, a in enumerate(r)]
     outputs = []
-    for n, r in zip(names, returned, strict=True):
+    for o, r in items:
         try:
             arr = np.asarray(r)
         except Exception:                       # e.g. a ragged list
             arr = np.asarray(None)
         if arr.dtype.kind not in "iuf":
-            return [], (f"{n} must be an array of numbers; your function returned "
-                        f"{type(r).__name__} {str(r)[:60]!r}.")
+            return [], f"{o} must be an array of numbers; your function returned {type(r).__name__} " \
+                       f"{str(r)[:60]!r}."
         outputs.append(arr.astype(np.float64))
     return outputs, None
-
-
-def _as_tuple(returned: object) -> tuple:
-    return tuple(returned) if isinstance(returned, tuple | list) else (returned,)
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> bool:
@@ -402,43 +335,42 @@ def _generic(got: np.ndarray, want: np.ndarray, bias: bool, N: int, mean: bool) 
 def _compare(ex: Exercise, sizes: tuple[int, ...], values: dict, outputs: list[np.ndarray]
              ) -> tuple[str, tuple[str, ...]] | None:
     """None if every output is right; else the message and the recognised mistakes."""
-    exact = _sympy_gradients(ex, sizes, values)
-    fd = _finite_differences(ex, sizes, values)
-    wrong = []
-    for (o, b), got in zip(ex.outputs, outputs, strict=True):
-        if relative_error(exact[b], fd[b]) >= TOL:   # the book's own check: never expected
+    depth, N = len(sizes) - 2, sizes[-1]
+    slots = _slots(ex, depth)
+    exact, fd = _sympy_gradients(ex, sizes, values), _finite_differences(ex, sizes, values)
+    for o, b in slots:                          # the book's own check: never expected to fail
+        if relative_error(exact[b], fd[b]) >= TOL:
             raise RuntimeError(f"bpkit.exercises: SymPy and finite differences disagree on {o}")
-        if not (_close(got, exact[b]) and relative_error(got, fd[b]) < TOL):
-            wrong.append((o, b, got))
+    wrong = [(i, o, b) for i, ((o, b), got) in enumerate(zip(slots, outputs, strict=True))
+             if not (_close(got, exact[b]) and relative_error(got, fd[b]) < TOL)]
     if not wrong:
         return None
     args = [_view(ex, b, values) for _, b in ex.args]
-    correct = [exact[b] for _, b in ex.outputs]
+    correct = [exact[b] for _, b in slots]
     slips = {}
     for slip in ex.slips:
         try:
-            answer = [np.asarray(a, dtype=np.float64) for a in _as_tuple(ex.answer(*args, slip=slip))]
+            answer, _ = _unpack(ex, ex.answer(*args, slip=slip), depth)
         except ValueError:                      # a slip that needs other shapes (square ones)
             continue
         if not all(_close(a, c) for a, c in zip(answer, correct, strict=True)):
             slips[slip] = answer                # only slips that change something here
-    index = {o: i for i, (o, _) in enumerate(ex.outputs)}
-    whole = [s for s, ans in slips.items() if all(_close(g, a) for g, a in zip(outputs, ans, strict=True))]
+    whole = [s for s, ans in slips.items() if all(map(_close, outputs, ans))]
     found: dict[str, list[str]] = {}            # mistake (or slip) -> outputs it explains
     lines = []
-    for o, b, got in wrong:
-        want = exact[b]
-        lines.append(_difference(o, got, want, fd[b], {v: k for k, v in ex.args}.get(b)))
-        name = whole[0] if whole else next(
-            (s for s, ans in slips.items() if _close(got, ans[index[o]])
-             and not _close(ans[index[o]], want)), None)
-        if name is None:
-            name = _generic(got, want, b.startswith("b"), sizes[-1],
-                            ex.network.get("reduction", "mean") == "mean")
+    of = {v: k for k, v in ex.args}
+    for i, o, b in wrong:
+        got, want = outputs[i], exact[b]
+        lines.append(_difference(o, got, want, fd[b], of.get(b)))
+        name = whole[0] if whole else next((s for s, ans in slips.items() if _close(got, ans[i])
+                                            and not _close(ans[i], want)), None)
+        mean = ex.network.get("reduction", "mean") == "mean"
+        name = name or _generic(got, want, b.startswith("b"), N, mean)
         if name is not None:
             found.setdefault(name, []).append(o)
+    batch = (ex.size_names or ["N"])[-1]
     for name, outs in found.items():
-        what = ex.slips.get(name) or MISTAKES[name].format(N=ex.size_names[-1])
+        what = ex.slips.get(name) or MISTAKES[name].format(N=batch)
         cite = [ex.cites[m] for m in name.split("+") if m in ex.cites]
         erratum = f" This is the document's erratum {', '.join(cite)}." if cite else ""
         lines.append(f"Recognised mistake ({name.replace('+', ' and ')}) in {', '.join(outs)}: "
@@ -454,16 +386,15 @@ def _difference(o: str, got: np.ndarray, want: np.ndarray, fd: np.ndarray, of: s
         return f"{o} has shape {got.shape}; expected {want.shape}{shape}."
     bad = ~np.isfinite(got)
     if bad.any():
-        idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        return f"{o} has NaN or inf entries, the first at {_entry(idx)}."
-    idx = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(got - want)), got.shape))
+        return f"{o} has NaN or inf entries, the first at {_entry(np.argwhere(bad)[0])}."
+    idx = np.unravel_index(np.argmax(np.abs(got - want)), got.shape)
     return (f"{o} is wrong at {_entry(idx)}: expected {want[idx]:.10g}, received {got[idx]:.10g} "
             f"(relative error against finite differences {relative_error(got, fd):.1e}; the book "
             f"accepts {TOL:.0e}).")
 
 
-def _entry(idx: tuple[int, ...]) -> str:
-    i, j = idx
+def _entry(idx) -> str:
+    i, j = (int(k) for k in idx)
     return f"entry [{i}, {j}] (row {i + 1}, column {j + 1})"
 
 
@@ -486,4 +417,4 @@ def _where_in(fn: Callable, err: Exception) -> str:
     return f"\n  at line {line.lineno} of the cell that defines it: {text}"
 
 
-__all__ = ["MISTAKES", "Exercise", "ExerciseResult", "check_exercise"]
+__all__ = ["EXERCISES", "MISTAKES", "Exercise", "ExerciseResult", "check_exercise"]

@@ -82,13 +82,21 @@ def test_sympy_reference_agrees_with_bpkit():
         assert np.allclose(exact[b], grads[b], rtol=1e-9, atol=1e-12)
 
 
-def test_cases_square_first_then_every_size_different():
+def test_cases_square_first_then_sizes_that_differ():
+    """Square sizes first; then every size different (fixed depth) or, for the exercises on
+    L layers, neighbouring widths different, N above every width, and three depths."""
     for ex in EXERCISES.values():
         square, *others = ex.cases()
-        free = [i for i in range(len(ex.size_names)) if i not in ex.fixed]
+        free = [i for i in range(len(square)) if i not in ex.fixed]
         assert len({square[i] for i in free}) == 1 and len(others) >= 2
         for sizes in others:
-            assert len({sizes[i] for i in free}) == len(free), (ex.name, sizes)
+            if ex.depths is None:
+                assert len({sizes[i] for i in free}) == len(free), (ex.name, sizes)
+            else:
+                widths = sizes[:-1]
+                assert all(a != b for a, b in zip(widths, widths[1:])) and sizes[-1] > max(widths)
+        if ex.depths is not None:
+            assert [len(c) - 2 for c in ex.cases()] == list(ex.depths) and len(set(ex.depths)) == 3
 
 
 # --------------------------------------------------------------------------- wrong answers
@@ -191,7 +199,7 @@ BAD = [
     (lambda I, Y: 0, "error", ["must take 6 arguments", "(I, Y, W_H, b_H, W_O, b_O)"]),
     (3.0, "error", ["needs your function itself", "got float"]),
     (lambda *a: None, "error", ["returned None", "`return`"]),
-    (lambda *a: {"dW_H": 0}, "error", ["must return the 4 arrays", "type dict"]),
+    (lambda *a: {"dW_H": 0}, "error", ["must return the 4 outputs", "type dict"]),
     (lambda *a: (1, 2, 3), "error", ["tuple of length 3"]),
     (lambda *a: (1, 2, 3, "x"), "error", ["db_O must be an array of numbers"]),
     (lambda *a: (1, 2, 3, [[1], [2, 3]]), "error", ["db_O must be an array of numbers"]),

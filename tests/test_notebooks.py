@@ -102,7 +102,7 @@ def test_chapter_ends_with_summary_and_exercises(path):
     assert text.index("## Summary") < text.index("## Exercises")
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*CHAPTERS, ROOT / "book/l_layers.ipynb"], ids=lambda p: p.name)
 def test_coding_exercises_check_themselves(path):
     """At least two coding exercises: stub, check, gated reference solution that passes the check."""
     nb = json.loads(path.read_text(encoding="utf-8"))
