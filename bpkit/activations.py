@@ -22,7 +22,8 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     of :math:`\sigma` below :math:`e^{-708} \approx 3 \cdot 10^{-308}`, the
     edge of float64. One exponential, no temporary beyond the result.
     """
-    t = np.negative(z)
+    t = np.array(z, dtype=np.result_type(z, 1.0))   # a float array, also for a scalar z
+    np.negative(t, out=t)
     np.minimum(t, 708.0, out=t)
     np.exp(t, out=t)
     t += 1.0

@@ -41,3 +41,10 @@ def test_softplus_matches_definition_and_extremes():
     z = np.linspace(-5, 5, 11)
     np.testing.assert_allclose(softplus(z), np.log1p(np.exp(z)), rtol=1e-14)
     np.testing.assert_allclose(softplus(np.array([1000.0, -1000.0])), [1000.0, 0.0])
+
+
+def test_sigmoid_of_a_scalar():
+    """A Python float (a chapter's sample point) or an int: a float result, no error."""
+    assert float(sigmoid(0.3)) == pytest.approx(1 / (1 + np.exp(-0.3)), rel=1e-15)
+    assert float(sigmoid(0)) == 0.5
+    assert sigmoid(np.zeros(2, dtype=np.float32)).dtype == np.float32
