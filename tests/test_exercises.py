@@ -262,3 +262,12 @@ def test_messages_fit_the_page(name, slip):
     message = check_exercise(name, with_slip(name, slip)).message
     assert all(len(line) <= 90 for line in message.splitlines()), message
     assert not any(t in message for t in RAW_TEX)
+
+
+def test_module_example_runs():
+    import doctest
+
+    import bpkit.exercises
+
+    failures, tried = doctest.testmod(bpkit.exercises)
+    assert tried >= 1 and failures == 0
