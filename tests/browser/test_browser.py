@@ -95,12 +95,15 @@ def prose_snippet(text):
 
 
 def solution_texts(edition):
-    """(page, text) of every rendered solution in an edition's HTML."""
+    """(page, text) of every rendered solution in an edition's HTML, without its code (a
+    reference solution's code repeats its stub's lines; test_gated_solution_code_... tracks it)."""
     out = []
     for page in PAGES:
         soup = BeautifulSoup((built(edition) / f"{page}.html").read_text(), "html.parser")
         for div in soup.select("div.solution"):
             body = div.select_one("section") or div
+            for code in body.select("div.cell, div.highlight, pre"):
+                code.decompose()
             out.append((page, words(body.get_text(" "))))
     return out
 
