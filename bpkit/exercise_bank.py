@@ -50,6 +50,7 @@ MISTAKES: dict[str, str] = {
     "regularised_bias": "the L2 term also added to the bias column, which is not regularised",
     "missing_l2": "the gradient of the L2 term left out",
     "shared_target": "every output of a sample compared with one target, the sample's first",
+    "output_as_target": "the network's output used as the target, so the error term vanishes",
     "activation_of_same_layer": "dW_l = delta_l A_l^T, where A_(l-1), the input of layer l, belongs",
     "slope_at_input": "dL/dX multiplied by a slope g'(X), but nothing is applied to X",
 }
@@ -237,6 +238,8 @@ def theta_gradients(X, Y, Theta1, Theta2, lam, slip=None):
     A1 = _with_bias(X)
     A2 = _with_bias(sigmoid(Theta1 @ A1))
     delta3 = Theta2 @ A2 - (Y[:1] if "shared_target" in s else Y)
+    if "output_as_target" in s:                      # y_p read as the output of unit p
+        delta3 = 0.0 * delta3
     if "bias_unit_delta" in s:                       # Theta2^T keeps the row of a^(2)_0
         delta2 = (Theta2.T @ delta3) * _slope(A2, "sigmoid", s)
     else:
@@ -442,8 +445,11 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
          "bias_unit_delta": "delta2 keeps an entry for the bias unit a2_0: Theta2^T where "
                             "Theta2_bar^T (without column 0) belongs",
          "derivative_at_output": "g' taken at a2 instead of at z2: sigma(a2) (1 - sigma(a2)) "
-                                 "where a2 (1 - a2) belongs"},
-        ("S_1", "S_2", "S_3", "m"), cites={"shared_target": "E003-2"}),
+                                 "where a2 (1 - a2) belongs",
+         "output_as_target": "delta3 = a3 - y with y_p read as the output value of unit p, "
+                             "as the document defines it, so delta3 = 0 and only the "
+                             "regulariser is left"},
+        ("S_1", "S_2", "S_3", "m"), cites={"shared_target": "E003-2", "output_as_target": "E003-3"}),
     Exercise(
         "theta-deltas", "ex-003-7", _NET_003,
         (("x", "X"), ("y", "y"), ("Theta1", "Theta1"), ("Theta2", "Theta2"), ("Theta3", "Theta3")),

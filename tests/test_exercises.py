@@ -94,7 +94,8 @@ def test_cases_square_first_then_sizes_that_differ():
                 assert len({sizes[i] for i in free}) == len(free), (ex.name, sizes)
             else:
                 widths = sizes[:-1]
-                assert all(a != b for a, b in zip(widths, widths[1:])) and sizes[-1] > max(widths)
+                assert all(a != b for a, b in zip(widths[:-1], widths[1:], strict=True))
+                assert sizes[-1] > max(widths)
         if ex.depths is not None:
             assert [len(c) - 2 for c in ex.cases()] == list(ex.depths) and len(set(ex.depths)) == 3
 
