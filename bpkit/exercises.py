@@ -139,8 +139,8 @@ def check_exercise(name: str, solution: Callable) -> ExerciseResult:
         try:
             returned = solution(*(_view(ex, b, values) for _, b in ex.args))
         except NotImplementedError:
-            return result("not implemented", "Replace `raise NotImplementedError` with your code "
-                                             "and run the cell again.")
+            return result("not implemented", "Write your code in place of the line raise "
+                                             "NotImplementedError, run that cell, then this one.")
         except Exception as err:                # the student's code failed: say where, plainly
             shapes = isinstance(err, ValueError) and ("matmul" in str(err) or "broadcast" in str(err))
             hint = ("\nA product or a sum got operands of mismatched shapes. The sizes of this case "
