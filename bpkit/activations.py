@@ -22,12 +22,14 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     of :math:`\sigma` below :math:`e^{-708} \approx 3 \cdot 10^{-308}`, the
     edge of float64. One exponential, no temporary beyond the result.
     """
-    t = np.array(z, dtype=np.result_type(z, 1.0))   # a float array, also for a scalar z
-    np.negative(t, out=t)
+    t = np.negative(z, dtype=np.result_type(z, 1.0))  # -z in floating point (float32 stays)
+    number = np.ndim(t) == 0
+    t = np.atleast_1d(t)                               # a buffer to work in, in place
     np.minimum(t, 708.0, out=t)
     np.exp(t, out=t)
     t += 1.0
-    return np.divide(1.0, t, out=t)
+    np.divide(1.0, t, out=t)
+    return t[0] if number else t
 
 
 def softplus(z: np.ndarray) -> np.ndarray:
