@@ -1,11 +1,11 @@
 """The book's self-checking exercises, for :func:`bpkit.exercises.check_exercise`.
 
-Each exercise is an :class:`Exercise`: the network of its
-chapter (as :class:`bpkit.MLP` arguments), the student's arguments and outputs
-in the document's names, and the answer in NumPy with the slips students make,
-each a key of :data:`MISTAKES`, described in the document's
-notation. The checker compares a wrong answer with every slip to name it; the
-tests (``tests/test_exercises.py``) check that the slip-free answer passes and
+Each exercise is an :class:`Exercise`: the network of its chapter (as
+:class:`bpkit.MLP` arguments), the student's arguments and outputs in the
+document's names, its answer in NumPy (:mod:`bpkit.exercise_answers`) and the
+slips students make, each made of keys of :data:`MISTAKES` and described in the
+document's notation. The checker compares a wrong answer with every slip to
+name it; ``tests/test_exercises.py`` checks that every right answer passes and
 that every slip is recognised by its name.
 
 Sizes in the names: samples are columns; ``W`` is (n_out, n_in), a bias (n_out, 1).
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import sigmoid
+from . import exercise_answers as ans
 
 #: mistake name -> what it is, in general terms. Each exercise says it in its own notation.
 MISTAKES: dict[str, str] = {
@@ -117,234 +117,6 @@ class Exercise:
 
 
 
-def _parts(slip: str | None) -> set[str]:
-    return set((slip or "").split("+"))
-
-
-def _slope(A: np.ndarray, kind: str, s: set[str]) -> np.ndarray:
-    """g'(Z) from A = g(Z) for "sigmoid" or "tanh", with the slips that replace it."""
-    if "missing_activation_derivative" in s:
-        return np.ones_like(A)
-    if "sigmoid_slope" in s:
-        return A * (1 - A)
-    if "derivative_at_output" in s:                  # g' evaluated at A instead of at Z
-        gA = sigmoid(A) if kind == "sigmoid" else np.tanh(A)
-        return gA * (1 - gA) if kind == "sigmoid" else 1 - gA ** 2
-    return A * (1 - A) if kind == "sigmoid" else 1 - A ** 2
-
-
-# ----------------------------------------------------------------------------- document 000
-
-
-def mlp_backward(I, Y, W_H, b_H, W_O, b_O, slip=None):
-    """Chapter 000: (dL/dW_H, dL/db_H, dL/dW_O, dL/db_O), sigmoid hidden layer, summed loss."""
-    s = _parts(slip)
-    H = W_H @ I + b_H
-    H_hat = sigmoid(H)
-    O = W_O @ H_hat + b_O
-    dO = O - Y
-    dH_hat = (W_O if "missing_transpose" in s else W_O.T) @ dO
-    dH = dH_hat * _slope(H_hat, "sigmoid", s)
-    if "missing_input_transpose" in s:
-        return dH @ I, dH.sum(axis=1, keepdims=True), dO @ H_hat, dO.sum(axis=1, keepdims=True)
-    return dH @ I.T, dH.sum(axis=1, keepdims=True), dO @ H_hat.T, dO.sum(axis=1, keepdims=True)
-
-
-def mlp_input_gradient(I, Y, W_H, b_H, W_O, b_O, slip=None):
-    """Chapter 000, exercise 4 in code: dL/dI with a tanh hidden layer, summed loss."""
-    s = _parts(slip)
-    H_hat = np.tanh(W_H @ I + b_H)
-    dO = W_O @ H_hat + b_O - Y
-    dH = (W_O.T @ dO) * _slope(H_hat, "tanh", s)
-    return (W_H if "missing_transpose" in s else W_H.T) @ dH
-
-
-# ----------------------------------------------------------------------------- document 001
-
-
-def _softmax_forward(X_1, y, W_1, b_1, W_2, b_2, s):
-    Y_1 = W_1 @ X_1 + b_1
-    X_2 = np.tanh(Y_1)
-    f = W_2 @ X_2 + b_2
-    P = np.exp(f - f.max(axis=0))
-    P /= P.sum(axis=0)
-    one_y = np.eye(W_2.shape[0])[:, y]
-    return Y_1, X_2, P if "one_hot_not_subtracted" in s else P - one_y
-
-
-def softmax_output_layer(X_1, y, W_1, b_1, W_2, b_2, slip=None):
-    """Chapter 001: (dL/dW_2, dL/db_2) of the softmax classifier, tanh hidden layer, summed loss."""
-    s = _parts(slip)
-    Y_1, X_2, dLdf = _softmax_forward(X_1, y, W_1, b_1, W_2, b_2, s)
-    if "missing_input_transpose" in s:
-        return dLdf @ X_2, dLdf.sum(axis=1, keepdims=True)
-    return dLdf @ (Y_1 if "pre_activation" in s else X_2).T, dLdf.sum(axis=1, keepdims=True)
-
-
-def softmax_hidden_layer(X_1, y, W_1, b_1, W_2, b_2, slip=None):
-    """Chapter 001: (dL/dW_1, dL/db_1), the chain through W_2 and g'(Y_1) = 1 - X_2^2."""
-    s = _parts(slip)
-    Y_1, X_2, dLdf = _softmax_forward(X_1, y, W_1, b_1, W_2, b_2, s)
-    slope = _slope(X_2, "tanh", s)
-    if "chain_in_wrong_order" in s:                  # the document's line, read as matrices
-        return dLdf @ W_2 @ slope @ X_1, (dLdf @ W_2 @ slope).sum(axis=1, keepdims=True)
-    dX_2 = (W_2 if "missing_transpose" in s else W_2.T) @ dLdf
-    dY_1 = dX_2 @ slope if "matrix_product_for_hadamard" in s else dX_2 * slope
-    return dY_1 @ X_1.T, dY_1.sum(axis=1, keepdims=True)
-
-
-# ----------------------------------------------------------------------------- document 002
-
-
-def _deltas_002(x, y, W, U, s):
-    h = np.tanh(W @ x)
-    o = sigmoid(U @ h)
-    delta_o = (o - y) * (1.0 if "missing_output_derivative" in s else o * (1 - o))
-    kept = delta_o.copy()
-    if "truncated_sum" in s:
-        kept[-1] = 0.0                               # the sum over k stops at C - 1
-    back = (U if "missing_transpose" in s else U.T) @ kept
-    return h, delta_o, back * _slope(h, "tanh", s)
-
-
-def error_terms(x, y, W, U, slip=None):
-    """Chapter 002: (delta_o, delta_h) = (dL/dnet_k, dL/dnet_j), tanh hidden, sigmoid output."""
-    _, delta_o, delta_h = _deltas_002(x, y, W, U, _parts(slip))
-    return delta_o, delta_h
-
-
-def weight_by_weight(x, y, W, U, slip=None):
-    """Chapter 002: (grad_W, grad_U) with entries delta_j x_i and delta_k h_j."""
-    s = _parts(slip)
-    h, delta_o, delta_h = _deltas_002(x, y, W, U, s)
-    return delta_h @ x.T, delta_o @ (np.arctanh(h) if "pre_activation" in s else h).T
-
-
-# ----------------------------------------------------------------------------- document 003
-
-
-def _with_bias(A):
-    """The bias unit, a row of ones, on top of the activations A (one column per sample)."""
-    return np.vstack([np.ones((1, A.shape[1])), A])
-
-
-def theta_gradients(X, Y, Theta1, Theta2, lam, slip=None):
-    """Chapter 003: (D1, D2) = dJ/dTheta1, dJ/dTheta2 of the regularised mean cost J(Theta).
-
-    Sigmoid hidden units, linear outputs; Theta_l is [b_l W_l], column 0 not regularised.
-    """
-    s = _parts(slip)
-    m = X.shape[1]
-    A1 = _with_bias(X)
-    A2 = _with_bias(sigmoid(Theta1 @ A1))
-    delta3 = Theta2 @ A2 - (Y[:1] if "shared_target" in s else Y)
-    if "output_as_target" in s:                      # y_p read as the output of unit p
-        delta3 = 0.0 * delta3
-    if "bias_unit_delta" in s:                       # Theta2^T keeps the row of a^(2)_0
-        delta2 = (Theta2.T @ delta3) * _slope(A2, "sigmoid", s)
-    else:
-        delta2 = (Theta2[:, 1:].T @ delta3) * _slope(A2[1:], "sigmoid", s)
-    D = [delta2 @ A1.T / m, delta3 @ A2.T / m]
-    if "missing_l2" not in s:
-        cols = slice(0, None) if "regularised_bias" in s else slice(1, None)
-        for Dl, T in zip(D, (Theta1, Theta2), strict=True):
-            Dl[-T.shape[0]:, cols] += lam / m * T[:, cols]
-    return tuple(D)
-
-
-def theta_deltas(x, y, Theta1, Theta2, Theta3, slip=None):
-    """Chapter 003: (delta2, delta3, delta4) for one sample, two sigmoid hidden layers."""
-    s = _parts(slip)
-    a = [x]
-    for T in (Theta1, Theta2):
-        a.append(sigmoid(T @ _with_bias(a[-1])))
-    z4 = Theta3 @ _with_bias(a[-1])
-    deltas = [(z4 - y) * (sigmoid(z4) * (1 - sigmoid(z4)) if "slope_on_linear_output" in s else 1)]
-    for T, A in ((Theta3, a[2]), (Theta2, a[1])):
-        bar = T[:, 1:]                               # without the bias column
-        deltas.append(((bar if "missing_transpose" in s else bar.T) @ deltas[-1])
-                      * _slope(A, "sigmoid", s))
-    return deltas[2], deltas[1], deltas[0]
-
-
-# ----------------------------------------------------------------------------- document 004
-
-
-def minibatch_backward(X, D, W1, b1, W2, b2, slip=None):
-    """Chapter 004: (dW1, db1, dW2, db2) of the two-layer sigmoid net, mean cross-entropy.
-
-    The document's convention: dV2 = Y2 - D is m dL/dV2, and dW, db carry the 1/m.
-    """
-    s = _parts(slip)
-    m = X.shape[1]
-    Y1 = sigmoid(W1 @ X + b1)
-    Y2 = sigmoid(W2 @ Y1 + b2)
-    dV2 = Y2 - D
-    up = dV2 / (Y2 * (1 - Y2)) if "upstream_before_activation" in s else dV2   # dY2 for dV2
-    dV1 = ((W2 if "missing_transpose" in s else W2.T) @ up) * _slope(Y1, "sigmoid", s)
-    return (dV1 @ X.T / m, dV1.sum(axis=1, keepdims=True) / m,
-            dV2 @ Y1.T / m, dV2.sum(axis=1, keepdims=True) / m)
-
-
-def logistic_minibatch(X, d, w, b, slip=None):
-    """Chapter 004, Example 1 for m samples: (dw, db), w a row (1, n), mean cross-entropy."""
-    s = _parts(slip)
-    m = X.shape[1]
-    y = sigmoid(w @ X + b)
-    if "swapped_loss_arguments" in s:                # d/dy of L(d, y) = -(y log d + (1-y) log(1-d))
-        dv = np.log((1 - d) / d) * y * (1 - y)
-    elif "squared_error_slope" in s:
-        dv = (y - d) * y * (1 - y)
-    else:
-        dv = y - d
-    return dv @ X.T / m, dv.sum(axis=1, keepdims=True) / m
-
-
-# ----------------------------------------------------------------------------- L layers
-
-
-def l_layer_backward(X, Y, Ws, bs, slip=None):
-    """Chapter on L layers: the lists (dWs, dbs); tanh hidden layers, linear output, mean loss."""
-    s = _parts(slip)
-    L, N = len(Ws), X.shape[1]
-    A, Z = [X], [None]                               # A_0..A_L, Z_1..Z_L
-    for l in range(1, L + 1):
-        Z.append(Ws[l - 1] @ A[-1] + bs[l - 1])
-        A.append(np.tanh(Z[l]) if l < L else Z[l])
-    delta = (A[L] - Y) / N
-    if "slope_on_linear_output" in s:
-        delta = delta * (1 - np.tanh(Z[L]) ** 2)
-    dWs, dbs = [None] * L, [None] * L
-    for l in range(L, 0, -1):
-        inputs = Z[l - 1] if "pre_activation" in s and l > 1 else A[l - 1]
-        inputs = A[l] if "activation_of_same_layer" in s else inputs
-        dWs[l - 1] = delta @ (inputs if "missing_input_transpose" in s else inputs.T)
-        dbs[l - 1] = delta.sum(axis=1, keepdims=True)
-        if l > 1:
-            W = Ws[l - 1]
-            delta = ((W if "missing_transpose" in s else W.T) @ delta) * _slope(A[l - 1], "tanh", s)
-    return dWs, dbs
-
-
-def l_layer_input_gradient(X, y, Ws, bs, slip=None):
-    """Chapter on L layers: dL/dX; sigmoid hidden layers, softmax cross-entropy, mean loss."""
-    s = _parts(slip)
-    L, N = len(Ws), X.shape[1]
-    A = [X]
-    for l in range(1, L + 1):
-        Z = Ws[l - 1] @ A[-1] + bs[l - 1]
-        A.append(sigmoid(Z) if l < L else Z)
-    P = np.exp(A[L] - A[L].max(axis=0))
-    P /= P.sum(axis=0)
-    delta = (P if "one_hot_not_subtracted" in s else P - np.eye(P.shape[0])[:, y]) / N
-    for l in range(L, 0, -1):
-        W = Ws[l - 1]
-        delta = (W if "missing_transpose" in s else W.T) @ delta
-        if l > 1:
-            delta = delta * _slope(A[l - 1], "sigmoid", s)
-    return delta * sigmoid(X) * (1 - sigmoid(X)) if "slope_at_input" in s else delta
-
-
 # ----------------------------------------------------------------------------- the bank
 
 _MLP_000 = {"hidden": "sigmoid", "output": "identity", "loss": "half_squared_error",
@@ -375,7 +147,7 @@ _DELTA_SLIPS_002 = {
 EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
     Exercise(
         "mlp-backward", "ex-000-5", _MLP_000, _ARGS_000,
-        (("dW_H", "W1"), ("db_H", "b1"), ("dW_O", "W2"), ("db_O", "b2")), mlp_backward,
+        (("dW_H", "W1"), ("db_H", "b1"), ("dW_O", "W2"), ("db_O", "b2")), ans.mlp_backward,
         {"missing_activation_derivative": "dL/dH = dL/dH_hat without the factor "
                                           "sigma'(H) = H_hat (1 - H_hat)",
          "derivative_at_output": "sigma' taken at H_hat instead of at H: sigma(H_hat) "
@@ -386,7 +158,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
         ("D_I", "D_H", "D_O", "N"), cites={"bias_not_summed": "E000-4 (b_O), E000-5 (b_H)"}),
     Exercise(
         "mlp-input-gradient", "ex-000-6", {**_MLP_000, "hidden": "tanh"}, _ARGS_000,
-        (("dI", "X"),), mlp_input_gradient,
+        (("dI", "X"),), ans.mlp_input_gradient,
         {"missing_transpose": "dL/dI = W_H dL/dH where W_H^T dL/dH belongs",
          "missing_activation_derivative": "dL/dH = dL/dH_hat without the factor "
                                           "tanh'(H) = 1 - H_hat^2",
@@ -397,7 +169,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
         ("D_I", "D_H", "D_O", "N")),
     Exercise(
         "softmax-output-layer", "ex-001-5", _NET_001, _ARGS_001,
-        (("dW_2", "W2"), ("db_2", "b2")), softmax_output_layer,
+        (("dW_2", "W2"), ("db_2", "b2")), ans.softmax_output_layer,
         {"missing_input_transpose": "dL/dW_2 = dL/df X_2 as the document writes it, where "
                                     "dL/df X_2^T (a sum over the samples) belongs",
          "one_hot_not_subtracted": "dL/df = P where P - 1_y belongs",
@@ -405,7 +177,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
         ("D", "H", "C", "N"), cites={"missing_input_transpose": "E001-3"}),
     Exercise(
         "softmax-hidden-layer", "ex-001-6", _NET_001, _ARGS_001,
-        (("dW_1", "W1"), ("db_1", "b1")), softmax_hidden_layer,
+        (("dW_1", "W1"), ("db_1", "b1")), ans.softmax_hidden_layer,
         {"chain_in_wrong_order": "dL/df W_2 g'(Y_1) X_1 multiplied out as the document writes "
                                  "it, where ((W_2^T dL/df) * g'(Y_1)) X_1^T belongs",
          "missing_transpose": "W_2 dL/df where W_2^T dL/df belongs",
@@ -416,7 +188,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
         ("D", "H", "C", "N"), cites={"chain_in_wrong_order": "E001-4"}),
     Exercise(
         "error-terms", "ex-002-6", _NET_002, _ARGS_002,
-        (("delta_o", "b2"), ("delta_h", "b1")), error_terms,
+        (("delta_o", "b2"), ("delta_h", "b1")), ans.error_terms,
         {**_DELTA_SLIPS_002,
          "missing_transpose": "U delta_o where U^T delta_o (entry j: sum_k delta_k u_kj) belongs",
          "derivative_at_output": "g'_h taken at h_j instead of at net_j: 1 - tanh(h_j)^2 where "
@@ -425,7 +197,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
         cites={"missing_activation_derivative": "E002-1", "truncated_sum": "E002-2"}),
     Exercise(
         "weight-by-weight", "ex-002-7", _NET_002, _ARGS_002,
-        (("grad_W", "W1"), ("grad_U", "W2")), weight_by_weight,
+        (("grad_W", "W1"), ("grad_U", "W2")), ans.weight_by_weight,
         {**_DELTA_SLIPS_002,
          "pre_activation": "net_j where h_j = g_h(net_j) belongs: grad u_kj = delta_k h_j"},
         ("d", "n_H", "C", "N"), fixed={3: 1}, hold=("b1", "b2"),
@@ -433,7 +205,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
     Exercise(
         "theta-gradients", "ex-003-6", {**_NET_003, "reduction": "mean", "l2": 0.3},
         (("X", "X"), ("Y", "y"), ("Theta1", "Theta1"), ("Theta2", "Theta2"), ("lam", "lam")),
-        (("D1", "Theta1"), ("D2", "Theta2")), theta_gradients,
+        (("D1", "Theta1"), ("D2", "Theta2")), ans.theta_gradients,
         {"regularised_bias": "lambda/m Theta added to column j = 0 too; the bias column is "
                              "not regularised",
          "missing_l2": "D = Delta / m without the term lambda/m Theta of the regulariser",
@@ -453,7 +225,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
     Exercise(
         "theta-deltas", "ex-003-7", _NET_003,
         (("x", "X"), ("y", "y"), ("Theta1", "Theta1"), ("Theta2", "Theta2"), ("Theta3", "Theta3")),
-        (("delta2", "b1"), ("delta3", "b2"), ("delta4", "b3")), theta_deltas,
+        (("delta2", "b1"), ("delta3", "b2"), ("delta4", "b3")), ans.theta_deltas,
         {"missing_activation_derivative": "delta_l = Theta_bar^T delta_(l+1) without the factor "
                                           "g'(z_l) = a_l (1 - a_l), the document's recursion for "
                                           "linear units",
@@ -467,7 +239,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
         "l-layer-backward", "ex-llayers-7",
         {"hidden": "tanh", "output": "identity", "loss": "half_squared_error", "reduction": "mean"},
         (("X", "X"), ("Y", "y"), ("Ws", "W*"), ("bs", "b*")),
-        (("dWs", "W*"), ("dbs", "b*")), l_layer_backward,
+        (("dWs", "W*"), ("dbs", "b*")), ans.l_layer_backward,
         {"missing_activation_derivative": "delta_l = W_(l+1)^T delta_(l+1) without the factor "
                                           "g'(Z_l) = 1 - A_l^2",
          "derivative_at_output": "g' taken at A_l instead of at Z_l: 1 - tanh(A_l)^2 where "
@@ -485,7 +257,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
         "l-layer-input-gradient", "ex-llayers-8",
         {"hidden": "sigmoid", "output": "softmax", "loss": "cross_entropy", "reduction": "mean"},
         (("X", "X"), ("y", "y"), ("Ws", "W*"), ("bs", "b*")),
-        (("dX", "X"),), l_layer_input_gradient,
+        (("dX", "X"),), ans.l_layer_input_gradient,
         {"missing_transpose": "W_l delta_l where W_l^T delta_l belongs",
          "missing_activation_derivative": "delta_l = W_(l+1)^T delta_(l+1) without the factor "
                                           "g'(Z_l) = A_l (1 - A_l)",
@@ -498,7 +270,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
     Exercise(
         "minibatch-backward", "ex-004-6", _NET_004,
         (("X", "X"), ("D", "y"), ("W1", "W1"), ("b1", "b1"), ("W2", "W2"), ("b2", "b2")),
-        (("dW1", "W1"), ("db1", "b1"), ("dW2", "W2"), ("db2", "b2")), minibatch_backward,
+        (("dW1", "W1"), ("db1", "b1"), ("dW2", "W2"), ("db2", "b2")), ans.minibatch_backward,
         {"upstream_before_activation": "dV1 = W2^T dY2 * sigma'(V1) with dY2 = (Y2 - D) / (Y2 "
                                        "(1 - Y2)), the gradient before the output sigmoid, where "
                                        "dV2 = Y2 - D belongs",
@@ -515,7 +287,7 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
     Exercise(
         "logistic-minibatch", "ex-004-7", {**_NET_004, "hidden": "identity"},
         (("X", "X"), ("d", "y"), ("w", "W1"), ("b", "b1")),
-        (("dw", "W1"), ("db", "b1")), logistic_minibatch,
+        (("dw", "W1"), ("db", "b1")), ans.logistic_minibatch,
         {"swapped_loss_arguments": "dv = log((1 - d) / d) sigma'(v), the derivative of L(d, y) "
                                    "with the arguments swapped, where dv = y - d belongs",
          "squared_error_slope": "dv = (y - d) sigma'(v), as for the squared error; the "

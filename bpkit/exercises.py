@@ -1,34 +1,26 @@
 """Coding exercises that check themselves and name the mistake.
 
-A chapter's exercise cell holds a stub that the student completes, for example
-the backward pass of document 000's network; the cell after it calls
-:func:`check_exercise`, which runs the student's function on three cases
-(square sizes, so that a product with a missing transpose still runs, then two
-draws with every size different) and compares each returned array with
+A chapter's exercise cell holds a stub that the student completes (say, the
+backward pass of document 000's network); the next cell calls
+:func:`check_exercise`. It runs the student's function on three cases (every
+size 3, so that a missing transpose still runs; then two where the sizes
+differ) and compares each returned array with the gradient derived by SymPy
+(the exercise's network declared in symbols with one sample, differentiated by
+``sympy.diff`` and lambdified once per size, summed over the samples), to
+``sym.RTOL`` = 1e-9, and with central finite differences of bpkit's loss
+(:mod:`bpkit.gradcheck`), to ``TOL`` = 1e-7.
 
-- the gradient derived by SymPy (:mod:`bpkit.symbolic`: the network of the
-  exercise declared in symbols with one sample, differentiated with
-  ``sympy.diff`` and lambdified once per size; a batch gradient is the sum of
-  the per-sample ones), to a relative difference of ``sym.RTOL`` = 1e-9, and
-- central finite differences of bpkit's loss (:mod:`bpkit.gradcheck`), to a
-  relative error of ``TOL`` = 1e-7.
-
-The answer is an :class:`ExerciseResult`, never an exception for a student's
-mistake: a stub that still raises ``NotImplementedError`` is "not implemented
-yet"; an exception, a wrong shape, a NaN or a wrong return type gets a message
-in plain words. When an answer is wrong, the checker says which output, at which
-entry, the expected and the received value, and, when the answer matches a
-known mistake, its name (:data:`bpkit.exercise_bank.MISTAKES`). Two kinds are recognised:
-
-- mistakes that can be read off one output and its correct value (a transposed
-  or negated gradient, a factor N too many or too few, a bias gradient that
-  keeps one column per sample), for every exercise;
-- slips in the middle of one exercise's chain of formulas (a missing factor
-  g'(Z), a missing transpose of W, the document's errata): each exercise of
-  :mod:`bpkit.exercise_bank` computes its answer with each slip and compares.
-
-The exercises themselves (:class:`Exercise`, :data:`EXERCISES`) and the catalogue of
-mistakes (:data:`MISTAKES`) are in :mod:`bpkit.exercise_bank`.
+It answers with an :class:`ExerciseResult`, never an exception for a student's
+mistake: a stub is "not implemented yet"; an exception, a wrong shape, a NaN or
+a wrong return type gets a message in plain words; a wrong value is located
+(output, entry, expected and received value) and, when it matches a known
+mistake, named. Mistakes read off one output (a transpose, a sign, a factor N,
+a bias gradient not summed) are recognised in every exercise; slips inside an
+exercise's chain of formulas (a missing g'(Z), W for W^T, the documents'
+errata) are found by recomputing its answer with each slip
+(:mod:`bpkit.exercise_answers`). The exercises (:class:`Exercise`,
+:data:`EXERCISES`) and the mistakes (:data:`MISTAKES`) are in
+:mod:`bpkit.exercise_bank`.
 
 >>> from bpkit.exercises import check_exercise
 >>> def backward(I, Y, W_H, b_H, W_O, b_O):
@@ -103,10 +95,7 @@ def check_exercise(name: str, solution: Callable) -> ExerciseResult:
     solution : the student's function; it is called with the exercise's
         arguments (copies) and must return its outputs, each a float array.
 
-    Returns
-    -------
-    ExerciseResult : ``.passed``, ``.status``, ``.message``, ``.mistakes``.
-
+    Returns an :class:`ExerciseResult` (``.passed``, ``.status``, ``.message``, ``.mistakes``).
     Raises ValueError for an unknown exercise name (a mistake of the book, not the student's).
     """
     if not isinstance(name, str) or name not in EXERCISES:
@@ -129,9 +118,9 @@ def check_exercise(name: str, solution: Callable) -> ExerciseResult:
         inspect.signature(solution).bind(*names)
     except TypeError:
         return result("error", f"Your function must take {len(names)} arguments, "
-                               f"({', '.join(names)}); its signature is {_signature(solution)}.")
-    except ValueError:
-        pass                                    # a builtin without a signature: just call it
+                               f"({', '.join(names)}); its signature is {inspect.signature(solution)}.")
+    except ValueError:                          # a builtin without a signature: just call it
+        pass
     cases = ex.cases()
     for number, sizes in enumerate(cases, 1):
         values = _draw(ex, sizes, seed=number)
@@ -215,11 +204,8 @@ def _slots(ex: Exercise, depth: int) -> list[tuple[str, str]]:
 
 @functools.cache
 def _per_sample(network: tuple, widths: tuple[int, ...], wrt: tuple[str, ...]) -> Callable:
-    """One sample's gradients, derived by sympy.diff and lambdified: f(x, y, params, c) -> list.
-
-    The loss of one sample is its term plus c/2 times the squared weights; c = l2/N makes
-    the N terms add up to bpkit's loss (mean or sum).
-    """
+    """One sample's gradients by sympy.diff, lambdified: f(x, y, params, c) -> list. The L2
+    term of one sample is c/2 times the squared weights: c = l2/N for bpkit's loss."""
     c = sp.Symbol("c")
     net = sym.symbolic_mlp(list(widths), N=1, reduction="sum", l2=c,
                            **{k: v for k, v in network if k not in ("reduction", "l2")})
@@ -396,13 +382,6 @@ def _difference(o: str, got: np.ndarray, want: np.ndarray, fd: np.ndarray, of: s
 def _entry(idx) -> str:
     i, j = (int(k) for k in idx)
     return f"entry [{i}, {j}] (row {i + 1}, column {j + 1})"
-
-
-def _signature(fn: Callable) -> str:
-    try:
-        return f"{getattr(fn, '__name__', 'function')}{inspect.signature(fn)}"
-    except (TypeError, ValueError):
-        return "unknown"
 
 
 def _where_in(fn: Callable, err: Exception) -> str:
