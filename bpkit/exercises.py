@@ -58,7 +58,8 @@ class ExerciseResult:
     exercise, label : the exercise's name and label.
     status : "passed", "not implemented", "wrong" (a wrong value or shape) or
         "error" (an exception, a wrong return type or signature).
-    message : the verdict in plain words.
+    message : the verdict in plain words, one paragraph per line (``str()`` wraps it
+        to 88 columns; Jupyter renders it as HTML).
     mistakes : names of the recognised mistakes (keys of :data:`MISTAKES`).
     """
 
@@ -74,10 +75,11 @@ class ExerciseResult:
         return self.status == "passed"
 
     def __str__(self) -> str:
-        return self.message
+        return "\n".join(p if p.startswith("  ") else textwrap.fill(
+            p, 88, break_on_hyphens=False, break_long_words=False) for p in self.message.split("\n"))
 
     def _repr_pretty_(self, p, cycle: bool) -> None:
-        p.text(self.message)
+        p.text(str(self))
 
     def _repr_html_(self) -> str:
         colour = {"passed": "#2e7d32", "not implemented": "#757575"}.get(self.status, "#c62828")
@@ -106,10 +108,8 @@ def check_exercise(name: str, solution: Callable) -> ExerciseResult:
     def result(status: str, text: str, mistakes: tuple[str, ...] = ()) -> ExerciseResult:
         verdict = {"passed": "passed", "not implemented": "not implemented yet"}.get(
             status, "not yet right")
-        body = "\n".join(p if p.startswith("  ") else textwrap.fill(
-            p, 88, break_on_hyphens=False, break_long_words=False) for p in text.split("\n"))
         return ExerciseResult(ex.name, ex.label, status,
-                              f"{ex.label} ({ex.name}): {verdict}.\n{body}", mistakes)
+                              f"{ex.label} ({ex.name}): {verdict}.\n{text}", mistakes)
 
     if not callable(solution):
         return result("error", f"check_exercise needs your function itself, as in check_exercise("
