@@ -40,6 +40,7 @@ lab: $(STAMP)
 pdf: $(STAMP)
 	@command -v xelatex >/dev/null && command -v latexmk >/dev/null || \
 	  { echo "make pdf needs xelatex and latexmk: install the TeX packages .ci/run names"; exit 1; }
+	rm -rf _build/latex $(STUDENT)/_build/latex  # no figure of an older build left beside the PDF
 	$(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going
 	BOOK_EDITION=student $(BIN)/jupyter-book build . --builder pdflatex --path-output $(STUDENT) \
 	  -W -n --keep-going

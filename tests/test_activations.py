@@ -43,9 +43,18 @@ def test_softplus_matches_definition_and_extremes():
     np.testing.assert_allclose(softplus(np.array([1000.0, -1000.0])), [1000.0, 0.0])
 
 
-@pytest.mark.parametrize("z", [0.5, -1000, np.float32(2.0), np.array(3.0)])
-def test_sigmoid_takes_numbers_and_keeps_the_float_type(z):
-    s = sigmoid(z)
-    assert np.ndim(s) == 0 and np.isclose(s, 0.5 * (1 + np.tanh(np.float64(z) / 2)), rtol=1e-6)
-    assert sigmoid(np.array([1.0], dtype=np.float32)).dtype == np.float32
-    assert sigmoid(np.array([1, 2])).dtype == np.float64
+
+# sigmoid at a single number (chapter 004 evaluates it at a float)
+@pytest.mark.parametrize("z", [0.3, np.float64(0.3), 2, np.array(0.3)])
+def test_sigmoid_of_a_number(z):
+    assert np.isclose(sigmoid(z), 1 / (1 + np.exp(-0.3 if z != 2 else -2)), rtol=1e-15)
+
+
+def test_sigmoid_keeps_shape_dtype_and_input():
+    z = np.array([[-8.0, 0.0, 3.0]], dtype=np.float32)
+    before = z.copy()
+    out = sigmoid(z)
+    assert out.shape == (1, 3) and out.dtype == np.float32
+    assert np.array_equal(z, before)                      # the input is not overwritten
+    assert sigmoid(np.array([0, 1])).dtype == np.float64  # integers give floats
+    assert sigmoid(np.array([-800.0]))[0] > 0             # clipped, not 0, not a warning

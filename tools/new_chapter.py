@@ -2,12 +2,12 @@
 
     python tools/new_chapter.py NAME [--part CAPTION]      (or: make chapter NAME=...)
 
-copies ``book/_templates/chapter.ipynb`` to ``book/NAME.ipynb``, gives its exercises labels of
-their own (``ex-NAME-1``, ...; labels must be unique in the book), refreshes its first code
-cell from ``_config.yml`` (see tools/install_cell.py), and appends ``book/NAME`` to the part
-of ``_toc.yml`` captioned CAPTION ("The source documents" unless told), creating that part
-before "Reference" if there is none. NAME: lower case letters, digits and underscores,
-starting with a letter, as a Python module name.
+copies ``book/_templates/chapter.ipynb`` to ``book/NAME.ipynb``, gives its exercises and its
+figure labels of their own (``ex-NAME-1``, ..., ``fig-NAME-loss``; labels must be unique in
+the book), refreshes its first code cell from ``_config.yml`` (see tools/install_cell.py), and
+appends ``book/NAME`` to the part of ``_toc.yml`` captioned CAPTION ("The source documents"
+unless told), creating that part before "Reference" if there is none. NAME: lower case
+letters, digits and underscores, starting with a letter, as a Python module name.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ def new_chapter(name: str, part: str = DEFAULT_PART, root: Path = ROOT) -> Path:
     """Create ``book/<name>.ipynb`` from the template and list it in ``_toc.yml``; its path."""
     check_name(name, root)
     label = name.replace("_", "-")
-    text = (root / TEMPLATE).read_text(encoding="utf-8").replace("ex-template-", f"ex-{label}-")
+    text = (root / TEMPLATE).read_text(encoding="utf-8")
+    text = text.replace("ex-template-", f"ex-{label}-").replace("fig-template-", f"fig-{label}-")
     path = root / "book" / f"{name}.ipynb"
     toc = add_to_toc(_toc_text(root), f"book/{name}", part)
     toc_files = [e["file"] for p in yaml.safe_load(toc)["parts"] for e in p.get("chapters", [])]

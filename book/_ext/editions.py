@@ -7,7 +7,9 @@
   ``hide_solutions`` drops a gated solution's ``solution-start`` but keeps what
   follows it (the reference solution's code cells); ``_GatedSolutionStart`` and
   ``_drop_hidden_gates`` remove everything up to its ``solution-end``.
-- Every page carries ``<meta name="book-edition">`` so tests can tell the editions apart.
+- Every page carries ``<meta name="book-edition">`` so tests can tell the editions apart,
+  and a banner at the top (the theme's ``announcement``) tells the reader which edition
+  this is (``BANNERS``); the instructor's says how to build the student edition.
 - The edition is also a Sphinx tag, so a page can say something to one edition only with
   ``{only} instructor`` (or ``student``); the student edition's sources lose those blocks too.
 - Each inline script is included once (see ``_page_context``).
@@ -30,6 +32,11 @@ from sphinx_exercise.directive import SolutionStartDirective
 from sphinx_exercise.nodes import solution_end_node
 
 EDITIONS = ("instructor", "student")
+BANNERS = {
+    "instructor": "Instructor edition: every exercise has its solution folded below it. "
+                  "<code>make book-student</code> builds the student edition, without them.",
+    "student": "Student edition: the exercises are for you to work out.",
+}
 _OPEN = re.compile(r"^\s*(?P<fence>`{3,}|~{3,}|:{3,})\s*\{(?P<name>solution(?:-start|-end)?)\}")
 _ONLY_INSTRUCTOR = re.compile(r"^\s*(?P<fence>`{3,}|~{3,}|:{3,})\s*\{only\}\s+instructor\s*$")
 
@@ -90,6 +97,7 @@ def _config_inited(app, config):
     if edition == "student":
         config.hide_solutions = True
     theme = config.html_theme_options
+    theme["announcement"] = BANNERS[edition]
     if not theme.get("repository_url"):
         theme.pop("launch_buttons", None)
 

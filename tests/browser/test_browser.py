@@ -4,7 +4,12 @@ Runs after both editions are built (`make browser`, part of `make test`):
   instructor edition  _build/html                (make book / make book-strict)
   student edition     _build/student/_build/html (make book-student)
 Every page of _toc.yml is opened from a local HTTP server and as a file://
-URL. Screenshots go to _build/screenshots/<edition>/<page>.png.
+URL, on a laptop (1366 x 900) and on a phone (390 x 844): nothing may be cut off
+(whatever is wider than its box scrolls sideways in a box of its own, the page
+itself never does), every image has alt text and a numbered caption, and each
+edition says which it is. Screenshots go to
+_build/screenshots/<edition>/<page>-1366.png and -390.png; the height of every
+page in laptop screens to _build/screenshots/<edition>/screens.json.
 Chromium comes from Debian: `apt-get install chromium chromium-driver`.
 """
 
@@ -28,6 +33,11 @@ from selenium.webdriver.support.ui import WebDriverWait
 ROOT = Path(__file__).resolve().parents[2]
 EDITIONS = {"instructor": ROOT / "_build/html", "student": ROOT / "_build/student/_build/html"}
 SHOTS = ROOT / "_build/screenshots"
+LAPTOP, PHONE = (1366, 900), (390, 844)
+# Printed and code lines must fit the column at 1366 px (82 characters of code font).
+# "solution" in a student page is allowed only where it means the answer to a problem.
+SOLUTION_WORD = re.compile(r"\bsolutions?\b", re.I)
+SOLUTION_ALLOWED = ("working solution",)
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 INSTALL = "install it with `sudo apt-get install chromium chromium-driver` (Debian/Ubuntu)"
@@ -215,8 +225,7 @@ def test_gated_solution_code_in_instructor_edition_only():
 # --------------------------------------------------------------------------- the browser
 
 
-@pytest.fixture(scope="session")
-def driver(tmp_path_factory):
+def start_chromium(tmp_path_factory, size):
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         message = f"Chromium/chromedriver not found at {CHROMIUM}, {CHROMEDRIVER}: {INSTALL}"
         if IN_CI:
@@ -225,16 +234,36 @@ def driver(tmp_path_factory):
     os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must never download a browser
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
+    width, height = size
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                 "--allow-file-access-from-files"):
+                 "--disable-component-update", "--disable-sync",
+                 f"--window-size={width},{height}", "--allow-file-access-from-files"):
         options.add_argument(flag)
     profile = tmp_path_factory.mktemp("chromium-profile")  # fresh: a first visit
     options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     drv = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     drv.set_page_load_timeout(30)
+    # The viewport exactly; a phone also gets the mobile meta-viewport handling.
+    drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                        {"width": width, "height": height, "deviceScaleFactor": 1,
+                         "mobile": width < 600})
+    return drv
+
+
+@pytest.fixture(scope="session")
+def driver(tmp_path_factory):
+    """A laptop: 1366 x 900, one browser for the whole session."""
+    drv = start_chromium(tmp_path_factory, LAPTOP)
+    yield drv
+    drv.quit()
+
+
+@pytest.fixture(scope="session")
+def phone(tmp_path_factory):
+    """A phone: 390 x 844, one browser for the whole session."""
+    drv = start_chromium(tmp_path_factory, PHONE)
     yield drv
     drv.quit()
 
@@ -289,6 +318,107 @@ const ready = window.MathJax && MathJax.startup && MathJax.startup.promise;
   });
 }, e => done({error: String(e)}));
 """
+
+
+LAYOUT = """
+// Run after PAGE_STATE (MathJax has typeset). Reports what the reader would miss.
+const article = document.querySelector("article.bd-article");
+const TOL = 2;                                            // px: glyph overhang, rounding
+const scrolls = v => v === "auto" || v === "scroll";
+const folded = el => !!el.closest("details:not([open]), .toggle-hidden");  // folded cell, solution
+const clipped = [];
+// Every piece of content must lie inside its nearest box that does not let it
+// overflow visibly; if it does not, that box must be a scroll container (not the
+// article itself, which would leave the content under the margin or off screen).
+const atoms = article.querySelectorAll(
+  "mjx-math, img, svg, pre, table, p, li, dt, dd, h1, h2, h3, h4, figcaption, code, " +
+  "div.highlight, div.cell_output, blockquote, div.admonition, figure");
+for (const el of atoms) {
+  if (el.closest("mjx-assistive-mml") || folded(el)) continue;  // screen-reader copy; folded
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0) continue;
+  let box = el.parentElement;
+  while (box !== article && getComputedStyle(box).overflowX === "visible") box = box.parentElement;
+  const b = box.getBoundingClientRect();
+  if (r.right <= b.right + TOL && r.left >= b.left - TOL) continue;
+  if (box !== article && scrolls(getComputedStyle(box).overflowX)) continue;
+  clipped.push(`<${el.tagName.toLowerCase()}> ${Math.round(r.width)} px in ` +
+               `${box.tagName.toLowerCase()}.${String(box.className).split(" ")[0]} ` +
+               `(overflow-x ${getComputedStyle(box).overflowX}, ${Math.round(b.width)} px): ` +
+               (el.textContent || el.getAttribute("alt") || "").trim().slice(0, 60));
+}
+// Anything wider than its own box must be a scroll container.
+for (const el of article.querySelectorAll("*")) {
+  if (el.closest("mjx-assistive-mml") || folded(el) || el.clientWidth === 0) continue;
+  if (el.scrollWidth <= el.clientWidth + TOL) continue;
+  const ox = getComputedStyle(el).overflowX;
+  if (ox === "hidden" || ox === "clip")
+    clipped.push(`<${el.tagName.toLowerCase()}.${String(el.className).split(" ")[0]}> hides ` +
+                 `${el.scrollWidth - el.clientWidth} px (overflow-x ${ox}): ` +
+                 (el.textContent || "").trim().slice(0, 60));
+}
+const wideLines = [...article.querySelectorAll("pre")]
+  .filter(e => !folded(e) && e.offsetWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.textContent.split("\\n").reduce((a, l) => l.length > a.length ? l : a, ""));
+const images = [...article.querySelectorAll("img")];
+return {
+  clipped,
+  wideLines,
+  pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  height: document.documentElement.scrollHeight,
+  noAlt: images.filter(i => !(i.getAttribute("alt") || "").trim()).map(i => i.src),
+  noCaption: images.filter(i => !/^Fig\\. \\d/.test(
+      i.closest("figure")?.querySelector("figcaption .caption-number")?.textContent || ""))
+    .map(i => i.src),
+  banner: document.querySelector(".bd-header-announcement")?.innerText || "",
+  article: article.innerText,
+};
+"""
+
+
+def check_layout(driver, page, width):
+    """Nothing cut off at this width, images described and numbered; returns the state."""
+    state = driver.execute_script(LAYOUT)
+    assert state["pageOverflow"] <= 1, \
+        f"{page} at {width} px: the page scrolls sideways by {state['pageOverflow']} px"
+    assert not state["clipped"], f"{page} at {width} px, cut off:\n" + "\n".join(state["clipped"])
+    assert not state["noAlt"], f"{page}: images without alt text: {state['noAlt']}"
+    assert not state["noCaption"], f"{page}: images without a numbered caption: {state['noCaption']}"
+    return state
+
+
+def check_edition(state, edition, page):
+    """The banner says which edition this is; the student edition never mentions solutions."""
+    banner = words(state["banner"])
+    assert banner.startswith(f"{edition.capitalize()} edition"), (page, banner)
+    if edition == "instructor":
+        assert "make book-student" in banner, banner
+    else:
+        text = words(state["article"] + " " + banner)
+        for allowed in SOLUTION_ALLOWED:
+            text = text.replace(allowed, "")
+        found = [text[max(0, m.start() - 60): m.end() + 20] for m in SOLUTION_WORD.finditer(text)]
+        assert not found, f"{page}: the student edition mentions solutions: {found}"
+
+
+def screenshot(driver, edition, page, width):
+    shot = SHOTS / edition / f"{page.replace('/', '__')}-{width}.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 8000),
+            "scale": 1}
+    png = driver.execute_cdp_cmd("Page.captureScreenshot",
+                                 {"format": "png", "captureBeyondViewport": True, "clip": clip})
+    shot.write_bytes(base64.b64decode(png["data"]))
+
+
+def record_screens(edition, page, height):
+    """Page height in laptop screens (document height / 900), for the issue's before/after."""
+    path = SHOTS / edition / "screens.json"
+    screens = json.loads(path.read_text()) if path.exists() else {}
+    screens[page] = round(height / LAPTOP[1], 1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(screens, indent=1) + "\n")
 
 
 def page_url(base, page):
@@ -360,16 +490,34 @@ def check_launch_buttons(links, source):
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_page_over_http(driver, servers, edition, page):
+    """On a laptop, 1366 x 900."""
     built(edition)
     check_page(driver, edition, servers[edition], page)
-    shot = SHOTS / edition / f"{page.replace('/', '__')}.png"
-    shot.parent.mkdir(parents=True, exist_ok=True)
-    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
-    clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 8000),
-            "scale": 1}
-    png = driver.execute_cdp_cmd("Page.captureScreenshot",
-                                 {"format": "png", "captureBeyondViewport": True, "clip": clip})
-    shot.write_bytes(base64.b64decode(png["data"]))
+    state = check_layout(driver, page, LAPTOP[0])
+    check_edition(state, edition, page)
+    screenshot(driver, edition, page, LAPTOP[0])
+    record_screens(edition, page, state["height"])
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_page_on_phone(phone, servers, edition, page):
+    """On a phone, 390 x 844: nothing cut off, the page does not scroll sideways."""
+    built(edition)
+    state, _, errors = open_page(phone, page_url(servers[edition], page))
+    assert state["edition"] == edition
+    assert not errors, f"console errors: {errors}"
+    check_edition(check_layout(phone, page, PHONE[0]), edition, page)
+    screenshot(phone, edition, page, PHONE[0])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_lines_fit_the_column(driver, servers, page):
+    """At 1366 px no unfolded code or printed line needs a scroll bar."""
+    built("instructor")
+    open_page(driver, page_url(servers["instructor"], page))
+    wide = driver.execute_script(LAYOUT)["wideLines"]
+    assert not wide, f"{page}: lines wider than the column:\n" + "\n".join(wide)
 
 
 @pytest.mark.parametrize("page", PAGES)
