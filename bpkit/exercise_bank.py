@@ -155,7 +155,8 @@ EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in [
          "missing_transpose": "dL/dH_hat = W_O dL/dO where W_O^T dL/dO belongs",
          "missing_input_transpose": "dL/dW_O = dL/dO H_hat and dL/dW_H = dL/dH I, where "
                                     "H_hat^T and I^T (sums over the samples) belong"},
-        ("D_I", "D_H", "D_O", "N"), cites={"bias_not_summed": "E000-4 (b_O), E000-5 (b_H)"}),
+        ("D_I", "D_H", "D_O", "N"),
+        cites={"bias_not_summed": "E000-4 (b_O), E000-5 (b_H)", "transposed": "E000-1"}),
     Exercise(
         "mlp-input-gradient", "ex-000-6", {**_MLP_000, "hidden": "tanh"}, _ARGS_000,
         (("dI", "X"),), ans.mlp_input_gradient,
