@@ -4,6 +4,11 @@ nbval runs them (make nbval); these tests check what running cannot: that
 the repository keeps them stripped, that they assert what they claim, that
 they define no library code, and that every chapter of a source document ends
 with a Summary and at least three exercises with solutions.
+
+The one exception to "no library code": a coding exercise's stub (a code cell
+tagged ``exercise``) and its reference solution (tagged ``solution``, inside a
+gated ``solution-start`` ... ``solution-end``) each define the student's one
+function, which ``bpkit.exercises.check_exercise`` then checks.
 """
 
 import ast
@@ -56,14 +61,25 @@ def test_stripped_and_runnable(path):
                 f"{path.name}: outputs are stored; strip them"
 
 
+def tags(cell):
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
 @pytest.mark.parametrize("path", [*NOTEBOOKS, TEMPLATE], ids=lambda p: p.name)
 def test_asserts_and_defines_no_library_code(path):
-    code, _ = cells(path, "code")
+    code, nb = cells(path, "code")
     trees = [ast.parse(src) for src in code]
     nodes = [n for t in trees for n in ast.walk(t)]
     assert any(isinstance(n, ast.Assert) for n in nodes), f"{path.name} asserts nothing"
-    defined = [n.name for n in nodes if isinstance(n, ast.FunctionDef | ast.ClassDef)]
-    assert not defined, f"{path.name} defines {defined}; library code belongs in bpkit"
+    code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    for cell, tree in zip(code_cells, trees, strict=True):
+        defined = [n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)]
+        if tags(cell) & {"exercise", "solution"}:
+            top = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+            assert len(defined) == 1 and len(top) == 1, \
+                f"{path.name}: an exercise or solution cell defines one function; got {defined}"
+        else:
+            assert not defined, f"{path.name} defines {defined}; library code belongs in bpkit"
     imports = [n.module for n in nodes if isinstance(n, ast.ImportFrom)]
     assert any(m and m.startswith("bpkit") for m in imports), f"{path.name} does not use bpkit"
     source = "\n".join(code)
@@ -81,6 +97,29 @@ def test_chapter_ends_with_summary_and_exercises(path):
         f"{path.name} must name its source document in its first cell"
     assert "## Summary" in text and "## Exercises" in text
     exercises = re.findall(r"^:::\{exercise\}\n:label: (ex-\S+)", text, re.M)
-    solutions = re.findall(r"^:::\{solution\} (ex-\S+)", text, re.M)
+    solutions = re.findall(r"^:::\{solution(?:-start)?\} (ex-\S+)", text, re.M)
     assert len(exercises) >= 3 and sorted(exercises) == sorted(solutions)
     assert text.index("## Summary") < text.index("## Exercises")
+
+
+@pytest.mark.parametrize("path", [*CHAPTERS, ROOT / "book/l_layers.ipynb"], ids=lambda p: p.name)
+def test_coding_exercises_check_themselves(path):
+    """At least two coding exercises: stub, check, gated reference solution that passes the check."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    seq = [(c["cell_type"], tags(c), "".join(c["source"])) for c in nb["cells"]]
+    stubs = [i for i, (_, t, _) in enumerate(seq) if "exercise" in t]
+    assert len(stubs) >= 2, f"{path.name} has fewer than two coding exercises"
+    for i in stubs:
+        label = re.search(r"^:label: (ex-\S+)", seq[i - 1][2], re.M)
+        assert seq[i - 1][0] == "markdown" and label, f"{path.name}: a stub follows its exercise"
+        name = re.search(r"^def (\w+)\(", seq[i][2], re.M)[1]
+        assert "raise NotImplementedError" in seq[i][2]
+        check = re.search(rf'^check_exercise\("([\w-]+)", {name}\)$', seq[i + 1][2], re.M)
+        assert check, f"{path.name}: the cell after the stub of {name} checks it"
+        start, solution, end = seq[i + 2], seq[i + 3], seq[i + 4]
+        assert start[2].startswith(f":::{{solution-start}} {label[1]}\n:class: dropdown\n:::\n")
+        assert "solution" in solution[1] and re.search(rf"^def {name}\(", solution[2], re.M)
+        assert solution[2].rstrip().endswith(f'assert check_exercise("{check[1]}", {name}).passed')
+        assert end[2] == ":::{solution-end}\n:::"
+        for cell, width in ((seq[i], 76), (seq[i + 1], 76), (solution, 72)):  # no sideways scroll
+            assert max(map(len, cell[2].splitlines())) <= width, f"{path.name}: a line over {width}"

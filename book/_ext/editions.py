@@ -4,6 +4,9 @@
   sphinx-exercise's ``hide_solutions`` and, after the build, removes solution
   directives from the downloadable sources in ``_sources`` (.ipynb, .md), which
   Sphinx copies verbatim and would otherwise hand the solutions to students.
+  ``hide_solutions`` drops a gated solution's ``solution-start`` but keeps what
+  follows it (the reference solution's code cells); ``_GatedSolutionStart`` and
+  ``_drop_hidden_gates`` remove everything up to its ``solution-end``.
 - Every page carries ``<meta name="book-edition">`` so tests can tell the editions apart,
   and a banner at the top (the theme's ``announcement``) tells the reader which edition
   this is (``BANNERS``); the instructor's says how to build the student edition.
@@ -24,6 +27,9 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from sphinx.transforms import SphinxTransform
+from sphinx_exercise.directive import SolutionStartDirective
+from sphinx_exercise.nodes import solution_end_node
 
 EDITIONS = ("instructor", "student")
 BANNERS = {
@@ -68,9 +74,9 @@ def _strip_file(path):
             src = cell["source"]
             src = src.splitlines(keepends=True) if isinstance(src, str) else src
             if cell["cell_type"] == "markdown":
-                was_in_gate = in_gate
+                had_text = "".join(src).strip()
                 src, in_gate = strip_solutions(src, in_gate)
-                if was_in_gate and in_gate and not src:
+                if had_text and not "".join(src).strip():  # all of it was solution: drop it
                     continue
             elif in_gate:
                 continue
@@ -129,7 +135,39 @@ def _build_finished(app, exc):
                 _strip_file(path)
 
 
+class _hidden_gate(nodes.Element):
+    """Where a gated solution started in the student edition; removed before writing."""
+
+
+class _GatedSolutionStart(SolutionStartDirective):
+    """``solution-start`` that leaves a marker when solutions are hidden (the student edition)."""
+
+    def run(self):
+        built = super().run()  # registers the gate; [] when hide_solutions is on
+        return built if not self.config.hide_solutions else [_hidden_gate()]
+
+
+class _drop_hidden_gates(SphinxTransform):
+    """Remove each hidden gate with every node up to and including its solution-end."""
+
+    default_priority = 5  # before sphinx-exercise merges the gates it can see (10)
+
+    def apply(self):
+        for marker in list(self.document.findall(_hidden_gate)):
+            parent = marker.parent
+            start = parent.index(marker)
+            ends = [i for i, n in enumerate(parent.children) if i > start
+                    and isinstance(n, solution_end_node)]
+            if not ends:
+                raise ValueError(f"{self.env.docname}: a solution-start without its solution-end")
+            for node in parent.children[start:ends[0] + 1]:
+                parent.remove(node)
+
+
 def setup(app):
+    app.setup_extension("sphinx_exercise")
+    app.add_directive("solution-start", _GatedSolutionStart, override=True)
+    app.add_transform(_drop_hidden_gates)
     app.add_config_value("book_edition", "instructor", "env")
     app.connect("config-inited", _config_inited, priority=400)
     app.connect("html-page-context", _page_context)

@@ -105,12 +105,15 @@ def prose_snippet(text):
 
 
 def solution_texts(edition):
-    """(page, text) of every rendered solution in an edition's HTML."""
+    """(page, text) of every rendered solution in an edition's HTML, without its code (a
+    reference solution's code repeats its stub's lines; test_gated_solution_code_... tracks it)."""
     out = []
     for page in PAGES:
         soup = BeautifulSoup((built(edition) / f"{page}.html").read_text(), "html.parser")
         for div in soup.select("div.solution"):
             body = div.select_one("section") or div
+            for code in body.select("div.cell, div.highlight, pre"):
+                code.decompose()
             out.append((page, words(body.get_text(" "))))
     return out
 
@@ -169,6 +172,54 @@ def test_solutions_in_instructor_edition_only():
         if path.is_file():
             assert not SOLUTION_RE.search(markdown_of(path) if path.suffix == ".ipynb"
                                           else path.read_text()), path
+
+
+def gated_solution_code(path):
+    """Code cells inside gated solutions (solution-start ... solution-end) of a notebook."""
+    if path.suffix != ".ipynb":
+        return []
+    out, inside = [], False
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            inside = {"{solution-start}": True, "{solution-end}": False}.get(
+                next((k for k in ("{solution-start}", "{solution-end}") if k in text), ""), inside)
+        elif inside:
+            out.append(text)
+    return out
+
+
+def no_space(text):
+    return re.sub(r"\s+", "", text)
+
+
+def test_gated_solution_code_in_instructor_edition_only():
+    """A coding exercise's reference solution (code cells in a gated solution) is inside the
+    instructor's folded solution, and nowhere in the student edition: not on the page, not in
+    the downloadable notebook."""
+    pages = {p: gated_solution_code(source_of(p)) for p in PAGES}
+    if not any(pages.values()):
+        pytest.skip("the book has no gated solution with code yet")
+    for page, cells in pages.items():
+        if not cells:
+            continue
+        instructor = BeautifulSoup((built("instructor") / f"{page}.html").read_text(), "html.parser")
+        folded = no_space(" ".join(d.get_text() for d in instructor.select("div.solution")))
+        student = no_space(BeautifulSoup((built("student") / f"{page}.html").read_text(),
+                                         "html.parser").get_text())
+        download = no_space((built("student") / "_sources" / f"{page}.ipynb").read_text())
+        others = no_space(" ".join("".join(c["source"]) for c in json.loads(
+            source_of(page).read_text(encoding="utf-8"))["cells"]
+            if "".join(c["source"]) not in cells))
+        for code in cells:
+            lines = [no_space(line) for line in code.splitlines() if no_space(line)]
+            own = [line for line in lines if line not in others]       # not in the stub or prose
+            assert own, f"{page}: a solution cell with no line of its own: {code!r}"
+            for line in own:
+                assert line in folded, f"{page}: {line!r} is not in a solution of the instructor edition"
+                assert line not in student, f"{page}: solution code {line!r} on the student's page"
+                assert json.dumps(line)[1:-1] not in download, \
+                    f"{page}: solution code {line!r} in the student's notebook"
 
 
 # --------------------------------------------------------------------------- the browser

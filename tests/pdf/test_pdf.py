@@ -22,6 +22,8 @@ PDFS = {"instructor": ROOT / "_build/latex/book.pdf",
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 SOLUTION_RE = re.compile(r"^:::\{solution\} (ex-\S+)\n(?::class: \w+\n)?(.*?)^:::$", re.M | re.S)
+# a coding exercise's reference solution spans cells: solution-start ... solution-end
+GATED_RE = re.compile(r"^:::\{solution-start\} (ex-\S+)$", re.M)
 
 
 def toc_files():
@@ -123,7 +125,8 @@ def test_whole_book_is_there(edition):
 def test_solutions_in_instructor_pdf_only():
     instructor = flat(run("pdftotext", str(built("instructor")), "-"))
     student = flat(run("pdftotext", str(built("student")), "-"))
-    solutions = sum(len(SOLUTION_RE.findall(markdown_of(stem))) for stem in toc_files())
+    solutions = sum(len(SOLUTION_RE.findall(markdown_of(stem))) + len(GATED_RE.findall(
+        markdown_of(stem))) for stem in toc_files())
     snippets = solution_snippets()
     assert len(snippets) >= 8
     assert instructor.count("Solution to Exercise") == solutions
