@@ -26,7 +26,7 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+from book_pages import markdown_of, source_of, toc_docnames
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the documents sit beside the repository; a git worktree one level deeper looks further up
@@ -44,29 +44,7 @@ CHANGES: dict[str, list[tuple[str, str, str]]] = {
     ],
 }
 
-TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
-
-
-def toc_files() -> list[Path]:
-    names = [TOC["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                names.append(entry["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key))
-
-    walk([TOC])
-    found = []
-    for name in names:
-        for suffix in (".ipynb", ".md"):
-            if (ROOT / f"{name}{suffix}").exists():
-                found.append(ROOT / f"{name}{suffix}")
-    return found
-
-
-PAGES = toc_files()
+PAGES = [source_of(name) for name in toc_docnames()]
 DISPLAY = re.compile(r"^\s*(\$\$|```\{math\}|:::\{math\})")
 
 
@@ -80,11 +58,7 @@ def markdown_blocks(path: Path) -> list[str]:
 
     A display formula spread over several lines with blank lines inside stays one block.
     """
-    if path.suffix == ".ipynb":
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        text = "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    else:
-        text = path.read_text(encoding="utf-8")
+    text = markdown_of(path)
     raw = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
     blocks, open_block = [], None
     for b in raw:

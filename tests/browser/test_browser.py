@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from book_pages import markdown_of, source_of, toc_docnames
 from bs4 import BeautifulSoup
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -51,37 +52,7 @@ REMOTE_TAG_RE = re.compile(
 )
 
 
-def toc_docnames():
-    """Every page of _toc.yml, root first, in reading order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    names = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                names.append(entry["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key))
-
-    walk([toc])
-    return [n.removesuffix(".md").removesuffix(".ipynb") for n in names]
-
-
 PAGES = toc_docnames()
-
-
-def source_of(docname):
-    for suffix in (".ipynb", ".md"):
-        if (ROOT / (docname + suffix)).exists():
-            return ROOT / (docname + suffix)
-    raise FileNotFoundError(f"{docname} from _toc.yml has no .ipynb or .md source")
-
-
-def markdown_of(path):
-    if path.suffix != ".ipynb":
-        return path.read_text(encoding="utf-8")
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
 
 
 def built(edition):

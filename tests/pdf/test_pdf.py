@@ -6,7 +6,6 @@ Read with Debian's poppler-utils (pdfinfo, pdftotext, pdfimages); TeX's own log 
 checked for errors. Without a built PDF the tests are skipped, except under CI=true.
 """
 
-import json
 import os
 import re
 import shutil
@@ -14,34 +13,19 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
+from book_pages import TOC, markdown_of, source_of, toc_docnames
 
 ROOT = Path(__file__).resolve().parents[2]
 PDFS = {"instructor": ROOT / "_build/latex/book.pdf",
         "student": ROOT / "_build/student/_build/latex/book.pdf"}
 IN_CI = os.environ.get("CI", "").lower() == "true"
-TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 SOLUTION_RE = re.compile(r"^:::\{solution\} (ex-\S+)\n(?::class: \w+\n)?(.*?)^:::$", re.M | re.S)
 # a coding exercise's reference solution spans cells: solution-start ... solution-end
 GATED_RE = re.compile(r"^:::\{solution-start\} (ex-\S+)$", re.M)
 
 
 def toc_files():
-    files = [TOC["root"]]
-    for part in TOC.get("parts", []):
-        files += [entry["file"] for entry in part.get("chapters", [])]
-    return [ROOT / f for f in files]
-
-
-def markdown_of(stem):
-    for suffix in (".ipynb", ".md"):
-        path = stem.with_suffix(suffix)
-        if path.exists():
-            if suffix == ".md":
-                return path.read_text(encoding="utf-8")
-            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-            return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    raise FileNotFoundError(stem)
+    return [source_of(name) for name in toc_docnames()]
 
 
 def run(*args):
